@@ -1,0 +1,3 @@
+"""rung: risk-driven maturity levels for a fleet of services."""
+
+__version__ = "0.1.0"
