@@ -1,0 +1,7 @@
+"""Built-in checks: catalog."""
+
+from __future__ import annotations
+
+from rung.checks.base import CheckSpec
+
+CHECKS: tuple[CheckSpec, ...] = ()

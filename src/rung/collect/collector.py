@@ -1,0 +1,65 @@
+"""Collect every fact of every service of one repository: all I/O happens here, once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from rung.catalog.entity import Service
+from rung.collect.facts import GitFacts, ServiceFacts
+from rung.collect.files import DEFAULT_LIMITS, Limits, read_index, under
+from rung.collect.gitcmd import GitError
+from rung.collect.history import read_history
+from rung.collect.live import probe_live
+from rung.collect.manifests import parse_manifests
+from rung.collect.secrets import scan_secrets
+
+
+def collect_repository(
+    repo_path: str,
+    services: Sequence[Service],
+    as_of: datetime,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    live: bool = True,
+) -> list[ServiceFacts]:
+    """Facts for each service of the repository at `repo_path`, in the order given.
+
+    A repository that cannot be read yields facts with `collect_error` set (every check
+    then reports `unknown` with that reason); it never raises for repository content.
+    """
+    try:
+        idx = read_index(repo_path, limits)
+    except GitError as exc:
+        return [
+            ServiceFacts(service=s, collect_error=f"cannot list files: {exc}") for s in services
+        ]
+    roots = [s.root for s in services]
+    try:
+        histories = read_history(repo_path, roots)
+    except GitError as exc:
+        histories = {r: GitFacts(available=False, reason=str(exc)) for r in roots}
+    single = len(services) == 1 and services[0].root in (".", "")
+    repo_files = tuple(idx.files)
+    out: list[ServiceFacts] = []
+    for svc in services:
+        files = tuple(p for p in idx.files if under(p, svc.root))
+        deps, manifest_errors = parse_manifests(idx.texts, files)
+        secrets, secret_error = scan_secrets(repo_path, idx.texts, files)
+        out.append(
+            ServiceFacts(
+                service=svc,
+                files=files,
+                repo_files=repo_files,
+                texts=idx.texts,
+                skipped=idx.skipped,
+                dependencies=tuple(deps),
+                manifest_errors=manifest_errors,
+                secrets=tuple(secrets),
+                secret_scan_error=secret_error,
+                git=histories.get(svc.root, GitFacts(available=False, reason="no history")),
+                live=probe_live(svc) if live else {},
+                single_service_repo=single,
+            )
+        )
+    return out
