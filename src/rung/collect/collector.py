@@ -37,7 +37,7 @@ def collect_repository(
     roots = [s.root for s in services]
     try:
         histories = read_history(repo_path, roots)
-    except GitError as exc:
+    except (GitError, NotImplementedError) as exc:
         histories = {r: GitFacts(available=False, reason=str(exc)) for r in roots}
     single = len(services) == 1 and services[0].root in (".", "")
     repo_files = tuple(idx.files)
