@@ -1,11 +1,242 @@
-"""Git history of service roots. (Filled in by the collection work.)"""
+"""Git history of service roots: one `git log` pass per repository.
+
+checks.md defines a service's history as the non-merge commits reachable from HEAD that
+touch the service root, exactly as `git --literal-pathspecs log --no-merges -- <root>`
+lists them (committer time `%ct`, author e-mail after `.mailmap` `%aE`, lower-cased).
+
+- One root: that very command is run (exact by construction).
+- Several roots (a monorepo): ONE pass over the whole history,
+  `git log --diff-merges=separate --name-status`, lists every commit with its changed
+  paths, and merges once per parent with the paths that differ from that parent. From
+  it, git's default history simplification is replayed for every root: a walk from HEAD
+  in which a merge that is TREESAME to a parent for the root (no changed path under the
+  root) follows only the first such parent, and otherwise every parent; a non-merge
+  commit is listed when one of its paths lies under the root (a root commit: when its
+  tree holds a file under the root). This is what `git log -- <root>` does, so side
+  branches whose changes were dropped by a merge (`-s ours`) or that the first parent
+  already had (cherry-picks) are left out as git leaves them out, and empty commits
+  never count (`git log -- .` excludes them too).
+
+Known, deliberate limits of the replay (pathological repositories only):
+- a merge whose printed diff blocks cannot be matched to its parents (non-canonical
+  tree objects whose ids differ while their contents do not) follows all its parents;
+- `git log` output order is the order of the full walk restricted to the listed
+  commits, which can differ from the per-root command's order under clock skew (the
+  set of commits is the same);
+- roots are literal paths (`--literal-pathspecs`), never globs.
+A shallow clone works as git sees it: history stops at the shallow boundary.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from rung.collect.facts import GitFacts
+from rung.collect.files import parent_dirs
+from rung.collect.gitcmd import GitError, git
+
+_MARK = b"\x01"
+# Header fields of one log record, NUL separated (-z): sha, parents, tree, ctime, e-mail.
+_FORMAT = "--format=%x01%H%x00%P%x00%T%x00%ct%x00%aE"
+_LOG_OPTS = ("--no-renames", "--no-relative", "--root", "--no-color", "--no-ext-diff")
+_ALL = "."
+
+
+@dataclass
+class _Commit:
+    parents: tuple[str, ...]
+    tree: str
+    time: int
+    email: str
+    blocks: list[frozenset[str]] = field(default_factory=list)  # roots touched, per diff
+
+
+def normalize_root(root: str) -> str:
+    r = root.strip().strip("/")
+    while r.startswith("./"):
+        r = r[2:]
+    return r if r not in ("", ".") else _ALL
 
 
 def read_history(repo_path: str, roots: Sequence[str]) -> dict[str, GitFacts]:
-    raise NotImplementedError
+    """GitFacts for every root (keys as given). Never raises: a git failure makes every
+    root's facts unavailable with the reason."""
+    try:
+        return _read(repo_path, roots)
+    except GitError as exc:
+        reason = f"cannot read git history: {exc}"
+        return {r: GitFacts(available=False, reason=reason) for r in roots}
+
+
+def _read(repo_path: str, roots: Sequence[str]) -> dict[str, GitFacts]:
+    head = _head(repo_path)
+    if head is None:
+        return {r: GitFacts(available=False, reason="repository has no commits") for r in roots}
+    tags = _tags(repo_path)
+    norm = list(dict.fromkeys(normalize_root(r) for r in roots))
+    if len(norm) == 1:
+        per_root = {norm[0]: _log_one(repo_path, norm[0])}
+    else:
+        per_root = commits_by_root(repo_path, norm)
+    return {
+        r: GitFacts(available=True, head=head, commits=per_root[normalize_root(r)], tags=tags)
+        for r in roots
+    }
+
+
+def _head(repo_path: str) -> str | None:
+    git(repo_path, ["rev-parse", "--git-dir"])  # raises when this is no repository
+    try:
+        out = git(repo_path, ["rev-parse", "--verify", "-q", "HEAD^{commit}"])
+    except GitError:
+        return None
+    return out.decode("ascii", "replace").strip() or None
+
+
+def _tags(repo_path: str) -> tuple[str, ...]:
+    out = git(repo_path, ["for-each-ref", "--format=%(refname)", "refs/tags"])
+    names = out.decode("utf-8", "replace").splitlines()
+    return tuple(sorted(n.removeprefix("refs/tags/") for n in names if n))
+
+
+def _log_one(repo_path: str, root: str) -> tuple[tuple[int, str], ...]:
+    args = ["--literal-pathspecs", "log", "--no-merges", "-z", "--format=%ct%x09%aE", "HEAD"]
+    out = git(repo_path, [*args, "--", root])
+    result: list[tuple[int, str]] = []
+    for rec in out.decode("utf-8", "replace").split("\0"):
+        rec = rec.strip("\n")
+        if rec:
+            ct, _, email = rec.partition("\t")
+            result.append((int(ct), email.lower()))
+    return tuple(result)
+
+
+def commits_by_root(repo_path: str, roots: Sequence[str]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """(committer time, author e-mail) newest first for each normalized root, one pass."""
+    order, commits = _full_log(repo_path, roots)
+    out: dict[str, tuple[tuple[int, str], ...]] = {}
+    for root, shas in shas_by_root(order, commits, roots).items():
+        out[root] = tuple((commits[s].time, commits[s].email) for s in shas)
+    return out
+
+
+def shas_by_root_of_repo(repo_path: str, roots: Sequence[str]) -> dict[str, list[str]]:
+    """Commit ids per normalized root through the one-pass replay (for tests and tools)."""
+    norm = [normalize_root(r) for r in roots]
+    order, commits = _full_log(repo_path, norm)
+    return shas_by_root(order, commits, norm)
+
+
+def _full_log(repo_path: str, roots: Sequence[str]) -> tuple[list[str], dict[str, _Commit]]:
+    args = ["log", "-z", "--diff-merges=separate", "--name-status", *_LOG_OPTS, _FORMAT, "HEAD"]
+    return _parse_log(git(repo_path, args), set(roots))
+
+
+def _parse_log(out: bytes, roots: set[str]) -> tuple[list[str], dict[str, _Commit]]:
+    order: list[str] = []
+    commits: dict[str, _Commit] = {}
+    tokens = out.split(b"\0")
+    i, n = 0, len(tokens)
+    touched: set[str] = set()
+    current: _Commit | None = None
+    while i < n:
+        tok = tokens[i].lstrip(b"\n")
+        if tok.startswith(_MARK):
+            if current is not None:
+                current.blocks.append(frozenset(touched))
+            sha = tok[1:].decode("ascii")
+            parents, tree, ct, email = (t.decode("utf-8", "replace") for t in tokens[i + 1 : i + 5])
+            i += 5
+            touched = set()
+            current = commits.get(sha)
+            if current is None:
+                current = _Commit(tuple(parents.split()), tree, int(ct), email.lower())
+                commits[sha] = current
+                order.append(sha)
+            continue
+        if tok and i + 1 < n:  # a status letter, then the path
+            touched.update(_roots_of(tokens[i + 1].decode("utf-8", "surrogateescape"), roots))
+            i += 2
+            continue
+        i += 1
+    if current is not None:
+        current.blocks.append(frozenset(touched))
+    return order, commits
+
+
+def _roots_of(path: str, roots: set[str]) -> Iterable[str]:
+    if _ALL in roots:
+        yield _ALL
+    if path in roots:
+        yield path
+    for d in parent_dirs(path):
+        if d in roots:
+            yield d
+
+
+def _parent_blocks(sha: str, commits: dict[str, _Commit]) -> list[frozenset[str] | None]:
+    """Per parent of a merge: the roots its diff against that parent touches, or None
+    when the trees are equal (TREESAME for every root)."""
+    c = commits[sha]
+    differing = [
+        k for k, p in enumerate(c.parents) if p not in commits or commits[p].tree != c.tree
+    ]
+    result: list[frozenset[str] | None] = [None] * len(c.parents)
+    if not differing:
+        return result
+    if len(differing) == len(c.blocks):
+        for k, block in zip(differing, c.blocks, strict=True):
+            result[k] = block
+        return result
+    for k in differing:  # unmatched blocks: assume the merge differs everywhere
+        result[k] = _ALL_ROOTS
+    return result
+
+
+class _AllRoots(frozenset[str]):
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+_ALL_ROOTS = _AllRoots()
+
+
+def shas_by_root(
+    order: Sequence[str], commits: dict[str, _Commit], roots: Sequence[str]
+) -> dict[str, list[str]]:
+    merges = {s: _parent_blocks(s, commits) for s, c in commits.items() if len(c.parents) > 1}
+    head = order[0] if order else None
+    out: dict[str, list[str]] = {}
+    for root in dict.fromkeys(roots):
+        hits = _walk(head, commits, merges, root)
+        out[root] = [s for s in order if s in hits]
+    return out
+
+
+def _walk(
+    head: str | None,
+    commits: dict[str, _Commit],
+    merges: dict[str, list[frozenset[str] | None]],
+    root: str,
+) -> set[str]:
+    hits: set[str] = set()
+    seen: set[str] = set()
+    stack = [head] if head else []
+    while stack:
+        sha = stack.pop()
+        if sha in seen or sha not in commits:
+            continue
+        seen.add(sha)
+        c = commits[sha]
+        if sha not in merges:
+            if root in c.blocks[0]:
+                hits.add(sha)
+            stack.extend(c.parents)
+            continue
+        blocks = merges[sha]
+        same = next(
+            (p for p, b in zip(c.parents, blocks, strict=True) if b is None or root not in b), None
+        )
+        stack.extend([same] if same is not None else c.parents)
+    return hits
