@@ -1,0 +1,84 @@
+"""Risk signals from a service's git history (checks.md "Git history"): pure functions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from rung.collect.facts import GitFacts
+
+WINDOW = timedelta(days=90)
+MONTHS = 12
+KEYS = (
+    "git.commits_total",
+    "git.commits_90d",
+    "git.authors_90d",
+    "git.first_commit",
+    "git.last_commit",
+    "git.monthly_commits",
+    "age_days",
+)
+
+
+def iso_utc(epoch: int) -> str:
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _utc(as_of: datetime) -> datetime:
+    """A naive as-of time is taken as UTC."""
+    return as_of.replace(tzinfo=UTC) if as_of.tzinfo is None else as_of.astimezone(UTC)
+
+
+def git_signals(git: GitFacts, as_of: datetime) -> dict[str, object]:
+    """The git signals of one service at `as_of`.
+
+    The 90-day window is (as_of - 90 days, as_of] on committer time. commits_total,
+    first_commit and last_commit cover every listed commit, also any after as_of; the
+    window and the monthly counts only count commits at or before as_of. Without
+    history every value is None.
+    """
+    if not git.available:
+        return dict.fromkeys(KEYS)
+    now = _utc(as_of)
+    end = now.timestamp()
+    start = (now - WINDOW).timestamp()
+    times = [t for t, _ in git.commits]
+    recent = [(t, e) for t, e in git.commits if start < t <= end]
+    first = min(times) if times else None
+    return {
+        "git.commits_total": len(git.commits),
+        "git.commits_90d": len(recent),
+        "git.authors_90d": len({e for _, e in recent}),
+        "git.first_commit": iso_utc(first) if first is not None else None,
+        "git.last_commit": iso_utc(max(times)) if times else None,
+        "git.monthly_commits": monthly_commits(times, now),
+        "age_days": _age_days(first, now),
+    }
+
+
+def _age_days(first: int | None, now: datetime) -> int | None:
+    """Whole days from the first commit to as_of (0 when the first commit is later)."""
+    if first is None:
+        return None
+    return max(0, int((now.timestamp() - first) // 86400))
+
+
+def _months(now: datetime) -> list[str]:
+    year, month = now.year, now.month
+    out = []
+    for _ in range(MONTHS):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return out[::-1]
+
+
+def monthly_commits(times: list[int], now: datetime) -> dict[str, int]:
+    """Commits per calendar month (UTC) for the 12 months ending with as_of's month,
+    oldest first, every month present; commits after as_of are not counted."""
+    counts = dict.fromkeys(_months(now), 0)
+    end = now.timestamp()
+    for t in times:
+        if t <= end:
+            key = datetime.fromtimestamp(t, UTC).strftime("%Y-%m")
+            if key in counts:
+                counts[key] += 1
+    return counts

@@ -1,0 +1,78 @@
+"""Git signals: exact window edges, monthly buckets, unavailable history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from gitrepo import Repo
+from rung.collect.facts import GitFacts
+from rung.collect.history import read_history
+from rung.collect.signals import KEYS, git_signals
+
+AS_OF = datetime(2026, 11, 26, 0, 0, 0, tzinfo=UTC)
+
+
+def ts(d: datetime) -> int:
+    return int(d.timestamp())
+
+
+def test_window_edges_exact() -> None:
+    commits = (
+        (ts(AS_OF + timedelta(seconds=1)), "later@x"),  # after as_of: only in the total
+        (ts(AS_OF), "edge-in@x"),  # exactly as_of: in
+        (ts(AS_OF - timedelta(days=90)) + 1, "just-in@x"),
+        (ts(AS_OF - timedelta(days=90)), "edge-out@x"),  # exactly as_of - 90d: out
+        (ts(datetime(2016, 3, 1, 10, tzinfo=UTC)), "old@x"),
+    )
+    s = git_signals(GitFacts(available=True, head="h", commits=commits), AS_OF)
+    assert s["git.commits_total"] == 5
+    assert s["git.commits_90d"] == 2
+    assert s["git.authors_90d"] == 2
+    assert s["git.first_commit"] == "2016-03-01T10:00:00Z"
+    assert s["git.last_commit"] == "2026-11-26T00:00:01Z"
+    assert s["age_days"] == (AS_OF - datetime(2016, 3, 1, 10, tzinfo=UTC)).days
+    monthly = s["git.monthly_commits"]
+    assert isinstance(monthly, dict)
+    assert list(monthly) == ["2025-12"] + [f"2026-{m:02d}" for m in range(1, 12)]
+    assert monthly["2026-11"] == 1  # the later commit is not counted
+    assert monthly["2026-08"] == 2  # just-in and edge-out: 2026-08-28
+    assert sum(monthly.values()) == 3
+
+
+def test_naive_as_of_is_utc_and_same_email_counted_once() -> None:
+    t = ts(datetime(2026, 11, 1, tzinfo=UTC))
+    g = GitFacts(available=True, commits=((t, "a@x"), (t - 10, "a@x"), (t - 20, "b@x")))
+    s = git_signals(g, datetime(2026, 11, 26))
+    assert s["git.commits_90d"] == 3 and s["git.authors_90d"] == 2
+    assert s["age_days"] == 25
+
+
+def test_unavailable_history_is_all_none() -> None:
+    s = git_signals(GitFacts(available=False, reason="no commits"), AS_OF)
+    assert list(s) == list(KEYS)
+    assert all(v is None for v in s.values())
+
+
+def test_available_but_no_commits() -> None:
+    s = git_signals(GitFacts(available=True, head="h"), AS_OF)
+    assert s["git.commits_total"] == 0 and s["git.commits_90d"] == 0
+    assert s["git.first_commit"] is None and s["age_days"] is None
+    monthly = s["git.monthly_commits"]
+    assert isinstance(monthly, dict) and len(monthly) == 12 and not any(monthly.values())
+
+
+def test_from_a_real_repository(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "r")
+    repo.commit({"a": "1"}, email="Old@X.example", date="2024-01-10T12:00:00+00:00")
+    repo.commit({"a": "2"}, email="new@x.example", date="2026-10-01T12:00:00+00:00")
+    repo.commit({"a": "3"}, email="NEW@x.example", date="2026-11-20T12:00:00+00:00")
+    s = git_signals(read_history(str(repo.path), ["."])["."], AS_OF)
+    assert s["git.commits_total"] == 3
+    assert s["git.commits_90d"] == 2
+    assert s["git.authors_90d"] == 1
+    assert s["git.first_commit"] == "2024-01-10T12:00:00Z"
+    assert s["git.last_commit"] == "2026-11-20T12:00:00Z"
+    monthly = s["git.monthly_commits"]
+    assert isinstance(monthly, dict)
+    assert monthly["2026-10"] == 1 and monthly["2026-11"] == 1
