@@ -1,0 +1,3 @@
+from rung.cli.main import main
+
+main()

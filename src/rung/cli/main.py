@@ -1,0 +1,56 @@
+"""`rung` command line: the edge. Heavy imports happen inside commands only."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+import click
+
+from rung import __version__
+from rung.cli.checks_cmd import checks_group
+from rung.cli.demo_cmd import demo
+from rung.cli.model_cmd import model_group
+from rung.cli.scan_cmd import scan
+from rung.errors import ExitCode, RungError
+
+EPILOG = """Exit codes: 0 ok; 1 below the required level (gates); 2 bad configuration or
+usage; 3 internal error."""
+
+
+@click.group(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rung")
+def cli() -> None:
+    """rung: which engineering practices each service must meet given its risk,
+    which it meets today, and what to build next."""
+
+
+cli.add_command(scan)
+cli.add_command(demo)
+cli.add_command(model_group)
+cli.add_command(checks_group)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: one place for fatal errors and exit codes."""
+    try:
+        rv = cli.main(args=argv, prog_name="rung", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(130)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(ExitCode.USAGE)
+    except RungError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(130)
+    except Exception:
+        traceback.print_exc()
+        click.echo("internal error: please report it with the trace above", err=True)
+        sys.exit(ExitCode.INTERNAL)
+    sys.exit(rv if isinstance(rv, int) else ExitCode.OK)

@@ -1,0 +1,161 @@
+"""`rung scan`: discover services, collect evidence, compute levels, print the report."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from rung.cli.options import AS_OF, console
+
+if TYPE_CHECKING:
+    from rung.scanner import ScanResult
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(), required=True)
+@click.option("--catalog", type=click.Path(dir_okay=False), help="Central catalog file.")
+@click.option(
+    "--model",
+    "model_ref",
+    default="microservices",
+    show_default=True,
+    help="Built-in model id or a model YAML file.",
+)
+@click.option("--profile", help="Business profile for services that declare none.")
+@click.option("--as-of", "as_of", type=AS_OF, help="Fix 'now' (ISO date) for reproducible signals.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the report to FILE.")
+@click.option("--service", "service_name", help="Show one service's detail.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel workers (default: CPUs).")
+@click.option("--no-live", is_flag=True, help="Skip live endpoint probes.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def scan(
+    paths: tuple[str, ...],
+    catalog: str | None,
+    model_ref: str,
+    profile: str | None,
+    as_of: datetime | None,
+    fmt: str,
+    out: str | None,
+    service_name: str | None,
+    jobs: int | None,
+    no_live: bool,
+    quiet: bool,
+) -> int:
+    """Scan the repositories under PATHS (one repository, or folders holding many)."""
+    from rung.model.loader import load_model
+
+    model = load_model(model_ref)
+    result = execute_scan(
+        list(paths),
+        model,
+        catalog=catalog,
+        as_of=as_of,
+        profile=profile,
+        jobs=jobs,
+        live=not no_live,
+        quiet=quiet,
+    )
+    return emit(result, fmt=fmt, out=out, service_name=service_name)
+
+
+def execute_scan(paths: list[str], model, *, quiet: bool = False, **kw) -> ScanResult:  # type: ignore[no-untyped-def]
+    from rung.scanner import run_scan
+
+    if quiet:
+        return run_scan(paths, model, **kw)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn("scanning"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("repos · {task.fields[services]} services"),
+        TimeRemainingColumn(),
+        console=console(err=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("scan", total=None, services=0)
+
+        def on_progress(p) -> None:  # type: ignore[no-untyped-def]
+            bar.update(task, total=p.repos_total, completed=p.repos_done, services=p.services_done)
+
+        return run_scan(paths, model, progress=on_progress, **kw)
+
+
+def emit(
+    result: ScanResult,
+    *,
+    fmt: str,
+    out: str | None,
+    service_name: str | None,
+    snapshot_id: int | None = None,
+) -> int:
+    from rung.report.jsondoc import iso, portfolio_json
+    from rung.report.text import print_portfolio, print_service
+
+    assessments = list(result.assessments)
+    if service_name is not None:
+        assessments = [a for a in assessments if a.name == service_name]
+        if not assessments:
+            from rung.errors import UsageError
+
+            names = ", ".join(a.name for a in result.assessments[:20])
+            raise UsageError(f"no service named {service_name!r}; services: {names}")
+    if fmt == "json":
+        doc = portfolio_json(
+            result.model,
+            assessments,
+            snapshot={
+                "id": snapshot_id,
+                "as_of": iso(result.as_of),
+                "started_at": iso(result.started_at),
+                "finished_at": iso(result.finished_at),
+            },
+            warnings=result.warnings,
+        )
+        text = json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"
+        if out:
+            Path(out).write_text(text, encoding="utf-8")
+        else:
+            click.echo(text, nl=False)
+        return 0
+    con = console() if not out else None
+    if out:
+        from rich.console import Console
+
+        fh = open(out, "w", encoding="utf-8")  # noqa: SIM115
+        con = Console(file=fh, width=100, highlight=False, no_color=True)
+    assert con is not None
+    model = result.model.model
+    if service_name is not None:
+        print_service(con, model, assessments[0])
+    else:
+        title = (
+            f"rung · {model.name} v{model.version} · {len(assessments)} services · "
+            f"as of {result.as_of:%Y-%m-%d}"
+        )
+        print_portfolio(con, model, assessments, title)
+    for w in result.warnings[:20]:
+        console(err=True).print("[yellow]warning:[/]", _esc(w))
+    if out:
+        con.file.close()
+    return 0
+
+
+def _esc(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)

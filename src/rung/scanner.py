@@ -1,0 +1,168 @@
+"""The scan pipeline: catalog -> collect -> checks (per repository, in workers) -> assess.
+
+The core never prints: progress goes through a callback the CLI renders.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from rung.assess.service import ServiceAssessment, ServiceScan, assess_service
+from rung.catalog.entity import Service
+from rung.checks.base import Finding, Status
+from rung.model.loader import LoadedModel
+from rung.model.schema import Model
+
+
+@dataclass(frozen=True)
+class Progress:
+    repos_done: int
+    repos_total: int
+    services_done: int
+    services_total: int
+    current: str = ""
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    model: LoadedModel
+    as_of: datetime
+    started_at: datetime
+    finished_at: datetime
+    assessments: tuple[ServiceAssessment, ...]
+    warnings: tuple[str, ...] = field(default=())
+    repositories: tuple[str, ...] = field(default=())
+
+
+def scan_repository(
+    repo_path: str, services: Sequence[Service], model: Model, as_of: datetime, live: bool = True
+) -> list[ServiceScan]:
+    """Collect and check every service of one repository. Picklable; returns plain data."""
+    from rung.checks.custom import custom_checks
+    from rung.checks.registry import default_registry
+    from rung.checks.runner import run_checks
+    from rung.collect.collector import collect_repository
+    from rung.collect.signals import git_signals
+    from rung.collect.stack import stack_facts
+
+    registry = default_registry().with_checks(custom_checks(model.checks))
+    specs = list(registry)
+    out: list[ServiceScan] = []
+    for facts in collect_repository(repo_path, services, as_of, live=live):
+        notes = [f"{p}: {why}" for p, why in sorted(facts.skipped.items()) if p in set(facts.files)]
+        notes += [f"{p}: {why}" for p, why in sorted(facts.manifest_errors.items())]
+        if facts.collect_error:
+            notes.insert(0, facts.collect_error)
+        if not facts.git.available:
+            notes.append(f"git history: {facts.git.reason}")
+        try:
+            stack = stack_facts(facts)
+        except Exception as exc:  # stack facts never sink a scan
+            stack = {}
+            notes.append(f"stack facts failed: {exc}")
+        out.append(
+            ServiceScan(
+                service=facts.service,
+                head=facts.git.head,
+                findings=run_checks(specs, facts),
+                signals=git_signals(facts.git, as_of),
+                stack=stack,
+                notes=tuple(notes),
+            )
+        )
+    return out
+
+
+def failed_scans(
+    services: Sequence[Service], reason: str, check_ids: Sequence[str]
+) -> list[ServiceScan]:
+    """What a repository whose task failed contributes: every check unknown, with the reason."""
+    from rung.collect.facts import GitFacts
+    from rung.collect.signals import git_signals
+
+    return [
+        ServiceScan(
+            service=s,
+            head=None,
+            findings={cid: Finding(cid, Status.UNKNOWN, reason) for cid in check_ids},
+            signals=git_signals(GitFacts(available=False, reason=reason), datetime.now(UTC)),
+            notes=(reason,),
+        )
+        for s in services
+    ]
+
+
+def run_scan(
+    paths: Sequence[str],
+    model: LoadedModel,
+    *,
+    catalog: str | None = None,
+    as_of: datetime | None = None,
+    profile: str | None = None,
+    jobs: int | None = None,
+    live: bool = True,
+    progress: ProgressCallback | None = None,
+) -> ScanResult:
+    from rung.catalog.discover import discover
+    from rung.checks.custom import custom_checks
+    from rung.checks.registry import default_registry
+
+    started = datetime.now(UTC).replace(microsecond=0)
+    as_of = (as_of or started).astimezone(UTC)
+    found = discover(paths, catalog=catalog)
+    by_repo = found.by_repository()
+    total_services = sum(len(v) for v in by_repo.values())
+    check_ids = default_registry().with_checks(custom_checks(model.model.checks)).ids()
+    scans: list[ServiceScan] = []
+    done_repos = 0
+
+    def report(current: str = "") -> None:
+        if progress:
+            progress(Progress(done_repos, len(by_repo), len(scans), total_services, current))
+
+    report()
+    workers = jobs or os.cpu_count() or 1
+    if workers <= 1 or len(by_repo) <= 1:
+        for repo, services in by_repo.items():
+            try:
+                scans += scan_repository(repo, services, model.model, as_of, live)
+            except Exception as exc:  # one broken repository never sinks the scan
+                scans += failed_scans(services, f"scan failed: {exc}", check_ids)
+            done_repos += 1
+            report(os.path.basename(repo))
+    else:
+        with cf.ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {
+                pool.submit(scan_repository, repo, services, model.model, as_of, live): (
+                    repo,
+                    services,
+                )
+                for repo, services in by_repo.items()
+            }
+            for fut in cf.as_completed(futures):
+                repo, services = futures[fut]
+                try:
+                    scans += fut.result()
+                except Exception as exc:
+                    scans += failed_scans(services, f"scan failed: {exc}", check_ids)
+                done_repos += 1
+                report(os.path.basename(repo))
+    assessments = sorted(
+        (assess_service(model.model, s, profile=profile) for s in scans), key=lambda a: a.name
+    )
+    return ScanResult(
+        model=model,
+        as_of=as_of,
+        started_at=started,
+        finished_at=datetime.now(UTC).replace(microsecond=0),
+        assessments=tuple(assessments),
+        warnings=tuple(found.warnings) + tuple(model.warnings),
+        repositories=tuple(found.repositories),
+    )
