@@ -1,7 +1,267 @@
-"""Built-in checks: tests."""
+"""Built-in checks: tests (tests.present, tests.integration, tests.load).
+
+Test files are recognised by name (checks.md's patterns), by a test folder in their path
+relative to the service root, or, for Rust, by an in-file `#[cfg(test)]` module.
+"""
 
 from __future__ import annotations
 
-from rung.checks.base import CheckSpec
+import posixpath
+import re
+from collections.abc import Iterable
 
-CHECKS: tuple[CheckSpec, ...] = ()
+from rung.checks.base import CheckSpec, Evidence, Finding, check, failed, passed
+from rung.checks.util import dep_evidence, deps_matching, first_line
+from rung.collect.facts import ServiceFacts
+
+MAX_EVIDENCE = 5
+
+# ----- test files -----------------------------------------------------------------------
+
+TEST_DIRS = frozenset({"test", "tests", "spec", "__tests__"})
+
+# Lower-cased base-name patterns of checks.md (plus Go's, Elixir's and Kotlin's plurals).
+_NAME_PATTERNS = re.compile(
+    r"test_[^/]*\.py|[^/]*_test\.(?:py|go|rb|exs)|[^/]*_spec\.rb"
+    r"|[^/]*\.(?:test|spec)\.(?:[jt]sx?|mjs|cjs|mts|cts)"
+)
+# CamelCase suffixes (`OrderTest.java`): "Test" must start a word, so `latest.java` and
+# `Contest.php` are not test files while `OrderTest.java` and `order_test.php` are.
+_CAMEL_EXT: dict[str, tuple[str, ...]] = {
+    "java": ("Tests", "Test"),
+    "kt": ("Tests", "Test"),
+    "cs": ("Tests", "Test"),
+    "php": ("Test",),
+}
+_RUST_TEST = re.compile(r"#\[cfg\(test\)\]")
+
+
+def _camel_test_name(name: str) -> bool:
+    stem, _, ext = name.rpartition(".")
+    suffixes = _CAMEL_EXT.get(ext.lower())
+    if not suffixes or not stem:
+        return False
+    for suffix in suffixes:
+        if stem.endswith(suffix):
+            return True
+        low = suffix.lower()
+        if stem.lower().endswith(low):
+            head = stem[: -len(low)]
+            if not head or not head[-1].isalpha():
+                return True
+    return False
+
+
+def is_test_name(name: str) -> bool:
+    """Whether a base name is a test file name (checks.md's `tests.present` patterns)."""
+    return _NAME_PATTERNS.fullmatch(name.lower()) is not None or _camel_test_name(name)
+
+
+def in_test_dir(facts: ServiceFacts, path: str) -> bool:
+    """Whether `path` lies under a test/, tests/, spec/ or __tests__/ folder of the service."""
+    parts = facts.rel(path).split("/")[:-1]
+    return any(p.lower() in TEST_DIRS for p in parts)
+
+
+def is_test_file(facts: ServiceFacts, path: str) -> bool:
+    return is_test_name(posixpath.basename(path)) or in_test_dir(facts, path)
+
+
+def _test_file_evidence(facts: ServiceFacts) -> list[Evidence]:
+    out: list[Evidence] = []
+    for p in facts.files:
+        if is_test_name(posixpath.basename(p)):
+            out.append(Evidence(p, None, "test file"))
+        elif in_test_dir(facts, p):
+            out.append(Evidence(p, None, "file in a test folder"))
+        elif p.endswith(".rs"):
+            line = first_line(facts.texts.get(p, ""), _RUST_TEST)
+            if line is not None:
+                out.append(Evidence(p, line, "in-file test module #[cfg(test)]"))
+    return out
+
+
+@check("tests.present", "Test code exists for the service")
+def tests_present(facts: ServiceFacts) -> Finding:
+    ev = _test_file_evidence(facts)
+    if not ev:
+        return failed("tests.present", "no test files")
+    return passed("tests.present", f"{len(ev)} test file(s)", *ev[:MAX_EVIDENCE])
+
+
+# ----- integration tests ----------------------------------------------------------------
+
+INTEGRATION_WORDS = frozenset({"integration", "e2e", "acceptance", "functional", "it"})
+_TEST_WORDS = frozenset({"test", "tests", "spec", "specs"})
+_TOKEN = re.compile(r"[Ee]2[Ee]|[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_JVM_EXT = frozenset({"java", "kt", "groovy", "scala"})
+# Maven failsafe's default includes: IT*.java, *IT.java, *ITCase.java (tests by definition).
+_FAILSAFE = re.compile(r"(?:IT[A-Z0-9_]\w*|\w*IT|\w*ITCase)\.(?:java|kt|groovy|scala)")
+TESTCONTAINERS = re.compile(
+    r"org\.testcontainers:.*|@?testcontainers(?:[-./:].*)?|github\.com/testcontainers/.*"
+)
+
+
+def tokens(name: str) -> list[str]:
+    """Word tokens of a file or folder name: split on -_. and camelCase (case kept)."""
+    return [t for part in re.split(r"[-_.\s]+", name) for t in _TOKEN.findall(part)]
+
+
+def _integration_word(tok: str) -> str | None:
+    """The integration word of a token (`integration`, `IntegrationTests`), if any."""
+    low = tok.lower()
+    for suffix in ("tests", "test", ""):
+        if low.endswith(suffix) and low[: len(low) - len(suffix)] in INTEGRATION_WORDS:
+            return low[: len(low) - len(suffix)]
+    return None
+
+
+def _names_tests(toks: list[str]) -> bool:
+    """Whether name tokens say "test": `tests`, `spec`, `IntegrationTests`, `e2e-test`."""
+    return any(t.lower() in _TEST_WORDS or t.lower().endswith(("test", "tests")) for t in toks)
+
+
+def _folder_is_integration(name: str) -> bool:
+    return any(_integration_word(t) is not None for t in tokens(name))
+
+
+def _file_is_integration(name: str) -> bool:
+    """A file name with an integration word as a token. "it" is an English word, so in
+    file names only the upper-case `IT` of Maven failsafe counts (`ITOrder.java`)."""
+    stem, _, ext = name.rpartition(".")
+    for tok in tokens(stem or name):
+        word = _integration_word(tok)
+        if word is None:
+            continue
+        if word != "it" or (tok.startswith("IT") and ext.lower() in _JVM_EXT):
+            return True
+    return False
+
+
+def _integration_evidence(facts: ServiceFacts, path: str) -> Evidence | None:
+    parts = facts.rel(path).split("/")
+    dirs, name = parts[:-1], parts[-1]
+    in_tree = False
+    test_name = is_test_name(name)
+    for d in dirs:
+        if d.lower() in TEST_DIRS:
+            in_tree = True
+        elif _folder_is_integration(d) and (in_tree or test_name or _names_tests(tokens(d))):
+            return Evidence(path, None, f"integration test folder {d}/")
+    test_like = in_tree or test_name or _names_tests(tokens(name.rpartition(".")[0] or name))
+    if _FAILSAFE.fullmatch(name) or (test_like and _file_is_integration(name)):
+        return Evidence(path, None, "integration test file")
+    return None
+
+
+@check("tests.integration", "Integration or end-to-end tests exist")
+def tests_integration(facts: ServiceFacts) -> Finding:
+    ev = [e for p in facts.files if (e := _integration_evidence(facts, p)) is not None]
+    ev += dep_evidence(deps_matching(facts, TESTCONTAINERS), "testcontainers")
+    if not ev:
+        return failed("tests.integration", "no integration or end-to-end tests")
+    return passed("tests.integration", f"{len(ev)} integration test item(s)", *ev[:MAX_EVIDENCE])
+
+
+# ----- load tests -----------------------------------------------------------------------
+
+_LOCUST = re.compile(r"^[ \t]*(?:from[ \t]+locust(?:\.\w+)*[ \t]+import|import[ \t]+locust)", re.M)
+_K6 = re.compile(r"""from[ \t]+['"]k6(?:/[\w./-]*)?['"]|require\(\s*['"]k6(?:/[\w./-]*)?['"]""")
+_GATLING = re.compile(r"(?:extends|:)[ \t]*Simulation\b")
+_ARTILLERY_CONFIG = re.compile(r"^config:", re.M)
+_ARTILLERY_SCENARIOS = re.compile(r"^scenarios:", re.M)
+_LOAD_TOOL = re.compile(
+    r"(?:^[ \t]*(?:\$[ \t]*)?|[|;&`(][ \t]*|exec[ \t]+)(?:vegeta|wrk|hey)[ \t]+[-\w\"'$]", re.M
+)
+_WRK_LUA = re.compile(r"wrk\.(?:method|headers|body|format|path|scheme)\b")
+_LOAD_DIR = re.compile(r"(?:load|perf|stress|bench)", re.I)
+_DOC_EXT = frozenset({"md", "markdown", "rst", "txt", "adoc", "html"})
+ARTILLERY = re.compile(r"artillery(?:-.*)?")
+
+
+def _ext(path: str) -> str:
+    name = posixpath.basename(path)
+    return name.rpartition(".")[2].lower() if "." in name else ""
+
+
+def _locust(path: str, text: str | None) -> Evidence | None:
+    name = posixpath.basename(path).lower()
+    if name.startswith("locustfile") and name.endswith(".py"):
+        return Evidence(path, None, "Locust locustfile")
+    if name.endswith(".py") and text is not None:
+        line = first_line(text, _LOCUST)
+        if line is not None:
+            return Evidence(path, line, "Locust script")
+    return None
+
+
+def _k6(path: str, text: str | None) -> Evidence | None:
+    if text is None or _ext(path) not in {"js", "mjs", "cjs", "ts"}:
+        return None
+    line = first_line(text, _K6)
+    return Evidence(path, line, "k6 script") if line is not None else None
+
+
+def _jmeter(path: str, text: str | None) -> Evidence | None:
+    return Evidence(path, None, "JMeter test plan") if _ext(path) == "jmx" else None
+
+
+def _gatling(path: str, text: str | None) -> Evidence | None:
+    if text is None or _ext(path) not in {"scala", "java", "kt"} or "io.gatling" not in text:
+        return None
+    line = first_line(text, _GATLING)
+    return Evidence(path, line, "Gatling simulation") if line is not None else None
+
+
+def _artillery(path: str, text: str | None) -> Evidence | None:
+    if text is None or _ext(path) not in {"yml", "yaml"}:
+        return None
+    if _ARTILLERY_CONFIG.search(text) is None:
+        return None
+    line = first_line(text, _ARTILLERY_SCENARIOS)
+    return Evidence(path, line, "Artillery config") if line is not None else None
+
+
+def _in_load_dir(facts: ServiceFacts, path: str) -> bool:
+    return any(_LOAD_DIR.match(d) for d in facts.rel(path).split("/")[:-1])
+
+
+LOAD_DETECTORS = (_locust, _k6, _jmeter, _gatling, _artillery)
+
+
+def _load_script(facts: ServiceFacts, path: str, text: str | None) -> Evidence | None:
+    if text is None or _ext(path) in _DOC_EXT or not _in_load_dir(facts, path):
+        return None
+    line = first_line(text, _LOAD_TOOL)
+    if line is not None:
+        return Evidence(path, line, "load-testing script (vegeta/wrk/hey)")
+    if _ext(path) == "lua":
+        line = first_line(text, _WRK_LUA)
+        return Evidence(path, line, "wrk script") if line is not None else None
+    return None
+
+
+def _load_evidence(facts: ServiceFacts) -> Iterable[Evidence]:
+    for p in facts.files:
+        text = facts.texts.get(p)
+        for detect in LOAD_DETECTORS:
+            ev = detect(p, text)
+            if ev is not None:
+                yield ev
+                break
+        else:
+            ev = _load_script(facts, p, text)
+            if ev is not None:
+                yield ev
+    yield from dep_evidence(deps_matching(facts, ARTILLERY), "Artillery")
+
+
+@check("tests.load", "Load or performance tests exist")
+def tests_load(facts: ServiceFacts) -> Finding:
+    ev = list(_load_evidence(facts))
+    if not ev:
+        return failed("tests.load", "no load test files")
+    return passed("tests.load", f"{len(ev)} load test item(s)", *ev[:MAX_EVIDENCE])
+
+
+CHECKS: tuple[CheckSpec, ...] = (tests_present, tests_integration, tests_load)
