@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -42,7 +42,13 @@ class ScanResult:
 
 
 def scan_repository(
-    repo_path: str, services: Sequence[Service], model: Model, as_of: datetime, live: bool = True
+    repo_path: str,
+    services: Sequence[Service],
+    model: Model,
+    as_of: datetime,
+    live: bool = True,
+    model_hash: str = "",
+    suite: str = "",
 ) -> list[ServiceScan]:
     """Collect and check every service of one repository. Picklable; returns plain data."""
     from rung.checks.custom import custom_checks
@@ -51,6 +57,7 @@ def scan_repository(
     from rung.collect.collector import collect_repository
     from rung.collect.signals import git_signals
     from rung.collect.stack import stack_facts
+    from rung.incremental import cache_key
 
     registry = default_registry().with_checks(custom_checks(model.checks))
     specs = list(registry)
@@ -75,6 +82,8 @@ def scan_repository(
                 signals=git_signals(facts.git, as_of),
                 stack=stack,
                 notes=tuple(notes),
+                git=facts.git,
+                cache_key=cache_key(facts.service, facts.git.head, model_hash, suite),
             )
         )
     return out
@@ -109,10 +118,14 @@ def run_scan(
     jobs: int | None = None,
     live: bool = True,
     progress: ProgressCallback | None = None,
+    previous: Mapping[str, ServiceScan] | None = None,
 ) -> ScanResult:
+    """Scan the repositories under `paths`. With `previous` (the last snapshot's scans by
+    service name), services whose cache key is unchanged are reused (incremental scan)."""
     from rung.catalog.discover import discover
     from rung.checks.custom import custom_checks
     from rung.checks.registry import default_registry
+    from rung.incremental import cache_key, check_suite_version, repository_head, reuse
 
     started = datetime.now(UTC).replace(microsecond=0)
     as_of = (as_of or started).astimezone(UTC)
@@ -120,19 +133,38 @@ def run_scan(
     by_repo = found.by_repository()
     total_services = sum(len(v) for v in by_repo.values())
     check_ids = default_registry().with_checks(custom_checks(model.model.checks)).ids()
+    suite = check_suite_version(check_ids)
     scans: list[ServiceScan] = []
     done_repos = 0
+    if previous:
+        for repo in list(by_repo):
+            head = repository_head(repo)
+            olds = [previous.get(s.name) for s in by_repo[repo]]
+            keys = [cache_key(s, head, model.hash, suite) for s in by_repo[repo]]
+            if all(
+                o is not None and k and o.cache_key == k for o, k in zip(olds, keys, strict=True)
+            ):
+                scans += [
+                    reuse(o, s, as_of, live)
+                    for o, s in zip(olds, by_repo.pop(repo), strict=True)
+                    if o is not None
+                ]
+                done_repos += 1
+
+    total_repos = len(by_repo)
 
     def report(current: str = "") -> None:
         if progress:
-            progress(Progress(done_repos, len(by_repo), len(scans), total_services, current))
+            progress(Progress(done_repos, total_repos, len(scans), total_services, current))
 
     report()
     workers = jobs or os.cpu_count() or 1
     if workers <= 1 or len(by_repo) <= 1:
         for repo, services in by_repo.items():
             try:
-                scans += scan_repository(repo, services, model.model, as_of, live)
+                scans += scan_repository(
+                    repo, services, model.model, as_of, live, model.hash, suite
+                )
             except Exception as exc:  # one broken repository never sinks the scan
                 scans += failed_scans(services, f"scan failed: {exc}", check_ids)
             done_repos += 1
@@ -140,7 +172,9 @@ def run_scan(
     else:
         with cf.ProcessPoolExecutor(max_workers=workers) as pool:
             futures = {
-                pool.submit(scan_repository, repo, services, model.model, as_of, live): (
+                pool.submit(
+                    scan_repository, repo, services, model.model, as_of, live, model.hash, suite
+                ): (
                     repo,
                     services,
                 )

@@ -9,6 +9,7 @@ from rung.assess.levels import AreaResult, Override, assess_areas, rollup
 from rung.assess.risk import RiskResult, required_level
 from rung.catalog.entity import Service
 from rung.checks.base import Finding
+from rung.collect.facts import GitFacts
 from rung.model.schema import Model, RiskPolicy
 
 DEFAULT_POLICY = RiskPolicy.model_validate(
@@ -40,6 +41,9 @@ class ServiceScan:
     signals: Mapping[str, object]
     stack: Mapping[str, object] = field(default_factory=dict)
     notes: tuple[str, ...] = ()  # files skipped, manifest errors, collection errors
+    git: GitFacts | None = None  # commit times and authors: signals are recomputed from it
+    cache_key: str = ""  # incremental scans reuse a scan whose key is unchanged
+    reused: bool = False  # taken from the previous snapshot (incremental scan)
 
 
 @dataclass(frozen=True)

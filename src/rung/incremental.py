@@ -1,0 +1,63 @@
+"""Incremental scans: when a service's stored scan can be reused (product.md §6).
+
+A service is reused when its repository HEAD, its service root, its catalog entry, the
+model hash and the check-suite version are all unchanged. Signals that depend on `now`
+are recomputed from the stored commit times; live checks always re-run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, replace
+from datetime import datetime
+
+from rung import __version__
+from rung.assess.service import ServiceScan
+from rung.catalog.entity import Service
+
+
+def check_suite_version(check_ids: list[str]) -> str:
+    """rung's version and the registered check ids (plugins change it)."""
+    digest = hashlib.sha256("\n".join(sorted(check_ids)).encode()).hexdigest()[:16]
+    return f"{__version__}+{digest}"
+
+
+def cache_key(service: Service, head: str | None, model_hash: str, suite: str) -> str:
+    if head is None:
+        return ""  # no history: never reused
+    catalog = json.dumps(asdict(service), sort_keys=True, default=str)
+    text = "\n".join((head, service.root, model_hash, suite, catalog))
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def repository_head(repo_path: str) -> str | None:
+    from rung.collect.gitcmd import GitError, git
+
+    try:
+        return git(repo_path, ["rev-parse", "--verify", "-q", "HEAD"], timeout=30).decode().strip()
+    except GitError:
+        return None
+
+
+def reuse(previous: ServiceScan, service: Service, as_of: datetime, live: bool) -> ServiceScan:
+    """The previous scan of an unchanged service, with now-dependent parts refreshed."""
+    from rung.checks.base import CheckKind
+    from rung.checks.registry import default_registry
+    from rung.checks.runner import run_checks
+    from rung.collect.facts import GitFacts, ServiceFacts
+    from rung.collect.live import probe_live
+    from rung.collect.signals import git_signals
+
+    git = previous.git or GitFacts(available=False, reason="no stored history")
+    findings = dict(previous.findings)
+    live_specs = [s for s in default_registry() if s.kind is CheckKind.LIVE]
+    facts = ServiceFacts(service=service, live=probe_live(service) if live else {})
+    findings.update(run_checks(live_specs, facts))
+    return replace(
+        previous,
+        service=service,
+        findings=findings,
+        signals=git_signals(git, as_of),
+        reused=True,
+    )
