@@ -455,3 +455,55 @@ def test_yaml_alias_bomb_is_refused() -> None:
         bomb += f"{cur}: &{cur} [" + ", ".join([f"*{prev}"] * 10) + "]\n"
     docs, problems = load_documents(bomb)
     assert docs == [] and problems[0].message == "document too large (or too many aliases)"
+
+
+def test_duplicate_and_invalid_component_names_in_one_repository(tmp_path: Path) -> None:
+    repo = make_repo(
+        tmp_path / "svc",
+        {
+            "a/catalog-info.yaml": component("svc"),
+            "b/catalog-info.yaml": component("svc"),
+            "template/catalog-info.yaml": component('"${{ values.name }}"'),
+        },
+    )
+    found = discover([str(repo.path)])
+    assert names_roots(found) == [("svc", "a")]
+    base = str(repo.path)
+    assert found.warnings == (
+        f"{base}/template/catalog-info.yaml:4: Component name '${{{{ values.name }}}}' is not "
+        "valid: ignored",
+        f"{base}/b/catalog-info.yaml:1: Component 'svc' is declared twice: ignored",
+    )
+
+
+def test_central_entry_without_repository_enriches_by_name(tmp_path: Path) -> None:
+    make_repo(tmp_path / "repos" / "search", {"package.json": "{}"})
+    central = tmp_path / "catalog.yaml"
+    central.write_text(
+        component("search", spec="owner: team-find", annotations="rung.dev/profile: saas")
+        + "---\n"
+        + component("nowhere")
+    )
+    found = discover([str(tmp_path / "repos")], catalog=str(central))
+    svc = only(found, "search")
+    assert (svc.owner, svc.profile, svc.root, svc.source) == (
+        "team-find",
+        "saas",
+        ".",
+        ServiceSource.CENTRAL,
+    )
+    assert found.warnings == (
+        f"{central}:11: Component 'nowhere' has no rung.dev/repository and no discovered "
+        "service has that name: skipped",
+    )
+
+
+def test_central_entry_replaces_inferred_services_of_its_repository(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "mono", {"a/Dockerfile": "", "b/Dockerfile": ""})
+    central = tmp_path / "catalog.yaml"
+    central.write_text(
+        component("alpha", annotations="rung.dev/repository: mono\nrung.dev/service-root: a/")
+    )
+    found = discover([str(repo.path)], catalog=str(central))
+    assert names_roots(found) == [("alpha", "a")]
+    assert found.by_repository() == {str(repo.path): list(found.services)}

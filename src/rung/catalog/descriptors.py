@@ -32,6 +32,7 @@ from rung.catalog.yamldocs import YamlDoc, load_documents, read_bounded
 
 Report = Callable[[str, int | None, str, bool], None]  # key, line, message, fatal
 MAX_LOCATION_DEPTH = 32
+MAX_CATALOG_BYTES = 64 * 1024 * 1024  # a central catalog file (trusted, but bounded)
 DESCRIPTOR_NAMES = frozenset({"catalog-info.yaml", "catalog-info.yml"})
 
 
@@ -101,7 +102,9 @@ class CatalogFiles:
 
     def read(self, key: str) -> str:
         with open(key, "rb") as fh:
-            data = fh.read()
+            data = fh.read(MAX_CATALOG_BYTES + 1)
+        if len(data) > MAX_CATALOG_BYTES:
+            raise OSError(0, f"larger than {MAX_CATALOG_BYTES} bytes")
         return data.decode("utf-8", "replace")
 
     def resolve(self, key: str, target: str) -> tuple[list[str], str | None]:

@@ -134,9 +134,12 @@ def signals(repo: str, files: Iterable[str]) -> dict[str, set[Signal]]:
         elif is_manifest(name):
             found[folder].add(Signal.MANIFEST)
         elif name.lower().endswith((".yaml", ".yml")) and yaml_budget > 0:
+            owner = _workload_folder(path)
+            if Signal.WORKLOAD in found.get(owner, ()):
+                continue  # already known: no need to read another manifest
             yaml_budget -= 1
             if _is_workload(repo, path):
-                found[_workload_folder(path)].add(Signal.WORKLOAD)
+                found[owner].add(Signal.WORKLOAD)
     return dict(found)
 
 
@@ -176,12 +179,11 @@ def service_names(roots: Sequence[str], repo_name: str) -> dict[str, str]:
         return posixpath.basename(head) if head else repo_name
 
     namers = (
-        posixpath.basename,
         lambda r: f"{parent(r)}-{posixpath.basename(r)}",
         lambda r: r.replace("/", "-"),
     )
     names = {r: posixpath.basename(r) for r in roots}
-    for namer in namers[1:]:
+    for namer in namers:
         counts: dict[str, int] = defaultdict(int)
         for name in names.values():
             counts[name] += 1
