@@ -94,7 +94,8 @@ _FRAMEWORK_HEALTH: tuple[tuple[frozenset[str], re.Pattern[str], str], ...] = (
     (
         frozenset({"cs"}),
         re.compile(
-            r"class[ \t]+(?:Health|HealthCheck|Healthz|Readiness|Liveness|Ping)Controller\b"
+            r"\[Route\(\"[\w/]*\[controller\][\w/]*\"\)\][^{]{0,300}?"
+            r"class[ \t]+(?:Health|HealthCheck|Healthz|Readiness|Liveness|Ping|Status)Controller\b"
         ),
         "ASP.NET health controller",
     ),
@@ -150,12 +151,16 @@ def _framework_health(path: str, text: str) -> Iterator[Evidence]:
 
 
 def _health_evidence(facts: ServiceFacts) -> Iterator[Evidence]:
+    seen: set[tuple[str, int | None]] = set()
     for p in facts.files:
         text = facts.texts.get(p)
-        if text is None or is_test_file(facts, p) or _PREFILTER.search(text) is None:
+        if text is None or is_test_file(facts, p):
             continue
-        yield from _routes(p, text)
-        yield from _framework_health(p, text)
+        routes = _routes(p, text) if _PREFILTER.search(text) else iter(())
+        for e in (*routes, *_framework_health(p, text)):
+            if (e.path, e.line) not in seen:
+                seen.add((e.path, e.line))
+                yield e
     yield from dep_evidence(deps_matching(facts, ACTUATOR), "Spring Boot actuator")
 
 
@@ -244,10 +249,11 @@ _ANSIBLE_BODY = re.compile(r"^[ \t]*-?[ \t]*(?:tasks|roles|handlers):", re.M)
 _ANSIBLE_IMPORT = re.compile(r"^[ \t]*-?[ \t]*import_playbook:", re.M)
 _README = re.compile(r"(?i)readme(?:\.(?:md|markdown|rst|txt|adoc))?")
 _HEADING_WORD = r"(?:runbooks?|operations|on-call|oncall|on call)\b"
+_PRE = r"(?:[^\w\n]|\d)*"  # numbering, emoji, punctuation before the heading word
 _HEADINGS = (
-    re.compile(r"^#{1,6}[ \t]+[\W\d]*" + _HEADING_WORD, re.M | re.I),  # markdown
-    re.compile(r"^=+[ \t]+[\W\d]*" + _HEADING_WORD, re.M | re.I),  # asciidoc
-    re.compile(r"^[\W\d]*" + _HEADING_WORD + r".*\n[=\-~^*#]{3,}[ \t]*$", re.M | re.I),  # rst
+    re.compile(r"^#{1,6}[ \t]+" + _PRE + _HEADING_WORD, re.M | re.I),  # markdown
+    re.compile(r"^=+[ \t]+" + _PRE + _HEADING_WORD, re.M | re.I),  # asciidoc
+    re.compile(r"^" + _PRE + _HEADING_WORD + r".*\n[=\-~^*#]{3,}[ \t]*$", re.M | re.I),  # rst
 )
 
 
