@@ -163,12 +163,11 @@ def _logging_evidence(facts: ServiceFacts) -> Iterator[Evidence]:
 
 @check("obs.structured_logging", "Logs are structured (a structured logging library)")
 def structured_logging(facts: ServiceFacts) -> Finding:
+    missing = "no structured logging library in dependencies"
+    if matching(facts, LOGURU):
+        missing += " (loguru counts only with serialize=True in the code)"
     return verdict(
-        "obs.structured_logging",
-        facts,
-        _logging_evidence(facts),
-        "structured logging",
-        "no structured logging library in dependencies (loguru counts only with serialize=True)",
+        "obs.structured_logging", facts, _logging_evidence(facts), "structured logging", missing
     )
 
 
