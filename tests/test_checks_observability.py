@@ -277,3 +277,18 @@ def test_runbook_fails(tmp_path: Path, files: dict[str, str]) -> None:
     f = run(tmp_path, obs.runbook, files)
     assert f.status is Status.FAIL
     assert f.evidence == ()
+
+
+def test_health_endpoint_from_actuator_dependency(tmp_path: Path) -> None:
+    pom = (
+        "<project>\n  <dependencies>\n    <dependency>\n"
+        "      <groupId>org.springframework.boot</groupId>\n"
+        "      <artifactId>spring-boot-starter-actuator</artifactId>\n"
+        "    </dependency>\n  </dependencies>\n</project>\n"
+    )
+    f = run(tmp_path, obs.health_endpoint, {"pom.xml": pom})
+    assert f.status is Status.PASS
+    assert [e.path for e in f.evidence] == ["pom.xml"]
+    assert f.evidence[0].message == (
+        "Spring Boot actuator: org.springframework.boot:spring-boot-starter-actuator"
+    )

@@ -193,3 +193,55 @@ def test_load_fails(tmp_path: Path, files: dict[str, str]) -> None:
     f = run(tmp_path, t.tests_load, files)
     assert f.status is Status.FAIL
     assert f.evidence == ()
+
+
+# ----- from dependencies ----------------------------------------------------------------------
+
+POM_TC = """<project>
+  <dependencies>
+    <dependency>
+      <groupId>org.testcontainers</groupId>
+      <artifactId>postgresql</artifactId>
+      <scope>test</scope>
+    </dependency>
+  </dependencies>
+</project>
+"""
+
+
+@pytest.mark.parametrize(
+    ("files", "manifest"),
+    [
+        ({"pom.xml": POM_TC}, "pom.xml"),
+        (
+            {"requirements-dev.txt": "pytest\ntestcontainers[postgres]==4.0\n"},
+            "requirements-dev.txt",
+        ),
+        (
+            {"package.json": '{"devDependencies": {"@testcontainers/postgresql": "^10"}}\n'},
+            "package.json",
+        ),
+        (
+            {
+                "go.mod": "module x\n\ngo 1.22\n\n"
+                "require github.com/testcontainers/testcontainers-go v0.30.0\n"
+            },
+            "go.mod",
+        ),
+    ],
+)
+def test_integration_passes_on_testcontainers(
+    tmp_path: Path, files: dict[str, str], manifest: str
+) -> None:
+    f = run(tmp_path, t.tests_integration, files)
+    assert f.status is Status.PASS
+    assert [e.path for e in f.evidence] == [manifest]
+    assert f.evidence[0].line is not None
+    assert f.evidence[0].message.startswith("testcontainers: ")
+
+
+def test_load_passes_on_artillery_dependency(tmp_path: Path) -> None:
+    pkg = '{\n  "name": "web",\n  "devDependencies": {\n    "artillery": "^2.0.0"\n  }\n}\n'
+    f = run(tmp_path, t.tests_load, {"package.json": pkg})
+    assert f.status is Status.PASS
+    assert paths(f) == [("package.json", 4)]
