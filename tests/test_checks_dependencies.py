@@ -7,6 +7,8 @@ must pass on the former with the exact evidence and fail on the latter.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from facts_helper import facts_for
@@ -436,3 +438,371 @@ def test_plain_repository_fails(
 ) -> None:
     finding = run(repos[eco, "plain"], check_id)
     assert finding.status is Status.FAIL, finding
+
+
+# ----- special cases ----------------------------------------------------------------------
+
+
+def _one(tmp_path: Path, files: dict[str, str], check_id: str, root: str = ".") -> Finding:
+    return run(make_repo(tmp_path / "r", files), check_id, root)
+
+
+def _evidence(f: Finding) -> list[tuple[str, int | None]]:
+    return [(e.path, e.line) for e in f.evidence]
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            {
+                "requirements.txt": "flask==3.0.0\n",
+                "app.py": "from flask import Flask\napp = Flask(__name__)\n\n"
+                '@app.route("/metrics")\ndef metrics():\n    return ""\n',
+            },
+            ("app.py", 4),
+        ),
+        (
+            {
+                "go.mod": "module x\n\ngo 1.22\n",
+                "main.go": 'package main\n\nfunc main() {\n\thttp.Handle("/metrics", h)\n}\n',
+            },
+            ("main.go", 4),
+        ),
+        (
+            {
+                "Svc.csproj": _csproj("Newtonsoft.Json"),
+                "Program.cs": "var app = b.Build();\napp.MapMetrics();\n",
+            },
+            ("Program.cs", 2),
+        ),
+        (
+            {
+                "package.json": '{"dependencies": {"express": "4"}}',
+                "server.js": "app.get('/metrics', h)\n",
+            },
+            ("server.js", 1),
+        ),
+    ],
+)
+def test_metrics_route_in_code(
+    tmp_path: Path, files: dict[str, str], expected: tuple[str, int]
+) -> None:
+    f = _one(tmp_path, files, "obs.metrics")
+    assert f.status is Status.PASS
+    assert first_evidence(f) == expected
+
+
+def test_metrics_route_called_from_a_test_is_not_a_route(tmp_path: Path) -> None:
+    files = {
+        "requirements.txt": "flask==3.0.0\n",
+        "tests/test_app.py": 'def test_m(client):\n    client.get("/metrics")\n',
+    }
+    assert _one(tmp_path, files, "obs.metrics").status is Status.FAIL
+
+
+def test_indirect_go_dependency_is_not_a_metrics_client(
+    repos: dict[tuple[str, str], Repo],
+) -> None:
+    facts = facts_for(repos["go", "plain"])
+    assert "github.com/prometheus/client_golang" not in {d.name for d in facts.dependencies}
+
+
+@pytest.mark.parametrize(
+    ("deps", "status"),
+    [
+        ({"dd-trace": "5"}, Status.FAIL),  # Datadog is not in checks.md's list
+        ({"jaeger-client": "3"}, Status.PASS),
+        ({"zipkin": "0.22"}, Status.PASS),
+        ({"opentracing": "0.14"}, Status.PASS),
+        ({"@opentelemetry/exporter-prometheus": "0.49"}, Status.FAIL),  # metrics only
+    ],
+)
+def test_tracing_libraries(tmp_path: Path, deps: dict[str, str], status: Status) -> None:
+    import json
+
+    f = _one(tmp_path, {"package.json": json.dumps({"dependencies": deps})}, "obs.tracing")
+    assert f.status is status
+
+
+def test_spring_cloud_sleuth_counts_as_tracing(tmp_path: Path) -> None:
+    pom = _pom(_dep("org.springframework.cloud", "spring-cloud-starter-sleuth"))
+    f = _one(tmp_path, {"pom.xml": pom}, "obs.tracing")
+    assert (f.status, first_evidence(f)) == (Status.PASS, ("pom.xml", 7))
+
+
+def test_loguru_needs_serialize(tmp_path: Path) -> None:
+    files = {
+        "requirements.txt": "loguru==0.7.2\n",
+        "app.py": "from loguru import logger\nlogger.info('x')\n",
+    }
+    f = _one(tmp_path / "a", files, "obs.structured_logging")
+    assert f.status is Status.FAIL
+    assert "serialize=True" in f.message
+    files["app.py"] = (
+        "import sys\nfrom loguru import logger\nlogger.add(sys.stderr, serialize=True)\n"
+    )
+    f = _one(tmp_path / "b", files, "obs.structured_logging")
+    assert f.status is Status.PASS
+    assert _evidence(f) == [("requirements.txt", 1), ("app.py", 3)]
+
+
+def test_slog_json_handler(tmp_path: Path) -> None:
+    files = {
+        "go.mod": "module x\n\ngo 1.22\n",
+        "main.go": "package main\n\nvar l = slog.New(slog.NewJSONHandler(os.Stdout, nil))\n",
+    }
+    f = _one(tmp_path, files, "obs.structured_logging")
+    assert (f.status, first_evidence(f)) == (Status.PASS, ("main.go", 3))
+
+
+def test_slog_text_handler_is_not_structured(tmp_path: Path) -> None:
+    files = {
+        "go.mod": "module x\n\ngo 1.22\n",
+        "main.go": "package main\n\nvar l = slog.New(slog.NewTextHandler(os.Stdout, nil))\n",
+    }
+    assert _one(tmp_path, files, "obs.structured_logging").status is Status.FAIL
+
+
+@pytest.mark.parametrize(
+    ("gem", "status"),
+    [("honeybadger", Status.PASS), ("airbrake", Status.PASS), ("rollbar", Status.PASS),
+     ("bugsnag", Status.PASS), ("newrelic_rpm", Status.FAIL)],
+)  # fmt: skip
+def test_error_tracking_vendors(tmp_path: Path, gem: str, status: Status) -> None:
+    f = _one(tmp_path, {"Gemfile": f'gem "{gem}"\n'}, "obs.error_tracking")
+    assert f.status is status
+
+
+MESH_BASE = {"requirements.txt": "flask==3.0.0\n"}
+
+
+@pytest.mark.parametrize(
+    ("manifest", "line"),
+    [
+        (
+            "apiVersion: networking.istio.io/v1beta1\nkind: VirtualService\nmetadata:\n"
+            "  name: svc\nspec:\n  http:\n  - route:\n    - destination: {host: svc}\n"
+            "    retries:\n      attempts: 3\n",
+            9,
+        ),
+        (
+            "apiVersion: v1\nkind: Service\nmetadata: {name: svc}\n---\n"
+            "apiVersion: networking.istio.io/v1beta1\nkind: DestinationRule\nspec:\n"
+            "  trafficPolicy:\n    outlierDetection:\n      consecutive5xxErrors: 5\n",
+            9,
+        ),
+        (
+            "apiVersion: linkerd.io/v1alpha2\nkind: ServiceProfile\nspec:\n  routes:\n"
+            "  - name: GET /items\n    isRetryable: true\n",
+            6,
+        ),
+    ],
+)
+def test_mesh_resilience_policies(tmp_path: Path, manifest: str, line: int) -> None:
+    f = _one(tmp_path, {**MESH_BASE, "k8s/mesh.yaml": manifest}, "resilience.patterns")
+    assert (f.status, first_evidence(f)) == (Status.PASS, ("k8s/mesh.yaml", line))
+
+
+def test_virtual_service_without_retries_fails(tmp_path: Path) -> None:
+    vs = "kind: VirtualService\nspec:\n  http:\n  - route:\n    - destination: {host: svc}\n"
+    f = _one(tmp_path, {**MESH_BASE, "k8s/vs.yaml": vs}, "resilience.patterns")
+    assert f.status is Status.FAIL
+
+
+def test_retries_of_another_document_do_not_count(tmp_path: Path) -> None:
+    text = "kind: VirtualService\nspec: {}\n---\nkind: Other\nretries: 3\n"
+    f = _one(tmp_path, {**MESH_BASE, "k8s/vs.yaml": text}, "resilience.patterns")
+    assert f.status is Status.FAIL
+
+
+@pytest.mark.parametrize(
+    ("path", "content"),
+    [
+        ("pacts/web-api.json", '{"consumer": {"name": "web"}}'),
+        ("test/contracts/web-api.pact.json", "{}"),
+        ("out/contract.json", '{"metadata": {"pactSpecification": {"version": "3.0.0"}}}'),
+        ("test/imposters.ejs", '{ "imposters": [] }'),
+        ("src/test/resources/contracts/shouldReturnItems.groovy", "Contract.make {}\n"),
+    ],
+)
+def test_contract_files(tmp_path: Path, path: str, content: str) -> None:
+    f = _one(tmp_path, {**MESH_BASE, path: content}, "tests.contract")
+    assert (f.status, first_evidence(f)) == (Status.PASS, (path, None))
+
+
+def test_plain_json_is_not_a_contract(tmp_path: Path) -> None:
+    f = _one(tmp_path, {**MESH_BASE, "data/items.json": "{}"}, "tests.contract")
+    assert f.status is Status.FAIL
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({".coveragerc": "[run]\n"}, (".coveragerc", None)),
+        ({"pyproject.toml": "[tool.ruff]\n\n[tool.coverage.run]\nbranch = true\n"},
+         ("pyproject.toml", 3)),
+        ({"setup.cfg": "[metadata]\nname = x\n[coverage:run]\n"}, ("setup.cfg", 3)),
+        ({"tox.ini": "[testenv]\ncommands = pytest --cov=svc\n"}, ("tox.ini", 2)),
+        ({"package.json": '{\n  "jest": {\n    "collectCoverage": true\n  }\n}'},
+         ("package.json", 3)),
+        ({"package.json": '{\n  "scripts": {\n    "test": "jest --coverage"\n  }\n}'},
+         ("package.json", 3)),
+        ({".github/workflows/ci.yml": "jobs:\n  t:\n    steps:\n      - run: go test -cover\n"},
+         (".github/workflows/ci.yml", 4)),
+        ({"Jenkinsfile": "sh 'coverage run -m pytest'\n"}, ("Jenkinsfile", 1)),
+        ({"phpunit.xml.dist": "<phpunit>\n  <coverage>\n  </coverage>\n</phpunit>\n"},
+         ("phpunit.xml.dist", 2)),
+    ],
+)  # fmt: skip
+def test_coverage_config_and_flags(
+    tmp_path: Path, files: dict[str, str], expected: tuple[str, int | None]
+) -> None:
+    f = _one(tmp_path, {**MESH_BASE, **files}, "tests.coverage")
+    assert (f.status, first_evidence(f)) == (Status.PASS, expected)
+
+
+def test_coverage_flag_in_repository_level_ci_counts_for_a_member(tmp_path: Path) -> None:
+    files = {
+        "services/api/requirements.txt": "flask==3.0.0\n",
+        ".github/workflows/api.yml": "jobs:\n  t:\n    steps:\n      - run: pytest --cov\n",
+    }
+    f = _one(tmp_path, files, "tests.coverage", root="services/api")
+    assert (f.status, first_evidence(f)) == (Status.PASS, (".github/workflows/api.yml", 4))
+
+
+def test_coverage_of_a_sibling_service_tree_does_not_count(tmp_path: Path) -> None:
+    files = {
+        "services/api/requirements.txt": "flask==3.0.0\n",
+        "services/web/.coveragerc": "[run]\n",
+    }
+    assert _one(tmp_path, files, "tests.coverage", root="services/api").status is Status.FAIL
+
+
+# ----- security.lockfile ------------------------------------------------------------------
+
+
+def test_fully_pinned_requirements_are_a_lock_file(tmp_path: Path) -> None:
+    reqs = lines(
+        "# pinned by pip-compile",
+        "-r base.txt",
+        "--index-url https://example.org/simple",
+        "flask==3.0.0 \\",
+        "    --hash=sha256:abc",
+        "requests[socks]==2.31.0 ; python_version >= '3.8'",
+    )
+    f = _one(tmp_path, {"requirements.txt": reqs}, "security.lockfile")
+    assert (f.status, _evidence(f)) == (Status.PASS, [("requirements.txt", None)])
+
+
+def test_one_unpinned_requirement_fails_with_its_line(tmp_path: Path) -> None:
+    reqs = "flask==3.0.0\nrequests>=2\n"
+    f = _one(tmp_path, {"requirements.txt": reqs}, "security.lockfile")
+    assert f.status is Status.FAIL
+    assert f.message == "no lock file for pypi (requirements.txt)"
+    assert _evidence(f) == [("requirements.txt", None), ("requirements.txt", 2)]
+
+
+def test_wildcard_pin_is_not_pinned(tmp_path: Path) -> None:
+    f = _one(tmp_path, {"requirements.txt": "flask==3.*\n"}, "security.lockfile")
+    assert f.status is Status.FAIL
+
+
+def test_workspace_lock_at_the_root_locks_a_member(tmp_path: Path) -> None:
+    files = {
+        "package.json": '{"workspaces": ["services/*"]}',
+        "pnpm-lock.yaml": "lockfileVersion: '6.0'\n",
+        "services/web/package.json": '{"dependencies": {"express": "4"}}',
+    }
+    f = _one(tmp_path, files, "security.lockfile", root="services/web")
+    assert (f.status, _evidence(f)) == (Status.PASS, [("pnpm-lock.yaml", None)])
+
+
+def test_root_lock_of_another_ecosystem_does_not_lock(tmp_path: Path) -> None:
+    files = {"poetry.lock": "", "services/web/package.json": '{"dependencies": {"express": "4"}}'}
+    f = _one(tmp_path, files, "security.lockfile", root="services/web")
+    assert f.status is Status.FAIL
+    assert f.message == "no lock file for npm (services/web/package.json)"
+
+
+def test_root_go_sum_does_not_lock_a_nested_module(tmp_path: Path) -> None:
+    files = {
+        "go.sum": "x v1 h1:abc=\n",
+        "services/api/go.mod": "module api\n\nrequire github.com/gin-gonic/gin v1.9.1\n",
+    }
+    f = _one(tmp_path, files, "security.lockfile", root="services/api")
+    assert f.status is Status.FAIL
+
+
+def test_every_ecosystem_must_be_locked(tmp_path: Path) -> None:
+    files = {
+        "pyproject.toml": '[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3"\n',
+        "poetry.lock": "",
+        "package.json": '{"devDependencies": {"prettier": "3"}}',
+    }
+    f = _one(tmp_path, files, "security.lockfile")
+    assert f.status is Status.FAIL
+    assert f.message == "no lock file for npm (package.json)"
+    files["yarn.lock"] = ""
+    f = _one(tmp_path / "b", files, "security.lockfile")
+    assert (f.status, _evidence(f)) == (Status.PASS, [("yarn.lock", None), ("poetry.lock", None)])
+
+
+def test_no_manifest_is_not_applicable(tmp_path: Path) -> None:
+    f = _one(tmp_path, {"deploy.sh": "echo hi\n"}, "security.lockfile")
+    assert f.status is Status.NOT_APPLICABLE
+
+
+def test_unreadable_manifest_makes_lockfile_unknown(tmp_path: Path) -> None:
+    f = _one(tmp_path, {"package.json": "{not json"}, "security.lockfile")
+    assert f.status is Status.UNKNOWN
+    assert "package.json: invalid JSON at line 1" in f.message
+
+
+def test_unreadable_manifest_makes_a_missing_library_unknown(tmp_path: Path) -> None:
+    files = {"package.json": "{not json", "requirements.txt": "flask==3.0.0\n"}
+    f = _one(tmp_path, files, "obs.metrics")
+    assert f.status is Status.UNKNOWN
+    assert "package.json" in f.message
+
+
+# ----- data.migrations --------------------------------------------------------------------
+
+
+def test_migrations_not_applicable_without_a_database(tmp_path: Path) -> None:
+    f = _one(tmp_path, {"requirements.txt": "flask==3.0.0\n"}, "data.migrations")
+    assert f.status is Status.NOT_APPLICABLE
+
+
+def test_migrations_are_evidence_of_a_database(tmp_path: Path) -> None:
+    files = {
+        "requirements.txt": "flask==3.0.0\n",
+        "db/migrations/001_init.sql": "CREATE TABLE t();\n",
+    }
+    f = _one(tmp_path, files, "data.migrations")
+    assert (f.status, first_evidence(f)) == (Status.PASS, ("db/migrations/001_init.sql", None))
+
+
+@pytest.mark.parametrize(
+    ("path", "content", "line"),
+    [
+        ("shop/migrations/0001_initial.py", "from django.db import migrations\n", None),
+        ("prisma/migrations/20240101_init/migration.sql", "CREATE TABLE t();\n", None),
+        ("sql/20240101_init.sql", "-- comment\n-- +goose Up\nCREATE TABLE t();\n", 2),
+        ("src/main/resources/db/changelog/db.changelog-master.yaml", "databaseChangeLog:\n", None),
+        ("priv/repo/migrations/20240101_create_users.exs", "defmodule M do\nend\n", None),
+        ("db/migrations/20240101-create-user.js",
+         "module.exports = {\n  async up(queryInterface) {}\n};\n", 2),
+        ("src/migrations/1700000000-Init.ts",
+         "export class Init1700000000 implements MigrationInterface {}\n", 1),
+    ],
+)  # fmt: skip
+def test_migration_tools(tmp_path: Path, path: str, content: str, line: int | None) -> None:
+    files = {"requirements.txt": "psycopg2-binary==2.9.9\n", path: content}
+    f = _one(tmp_path, files, "data.migrations")
+    assert (f.status, first_evidence(f)) == (Status.PASS, (path, line))
+
+
+def test_javascript_in_a_migrations_folder_needs_migration_content(tmp_path: Path) -> None:
+    files = {"package.json": '{"dependencies": {"pg": "8"}}', "migrations/helpers.js": "x = 1\n"}
+    assert _one(tmp_path, files, "data.migrations").status is Status.FAIL
