@@ -107,7 +107,14 @@ HEALTH_CASES = [
         'defmodule Web.Router do\n  get "/liveness", HealthController, :index\nend\n',
         2,
     ),
-    ("server.py", "from grpc_health.v1 import health, health_pb2_grpc as grpc_health_v1\n", 1),
+    ("server.py", "import grpc\nfrom grpc_health.v1 import health, health_pb2_grpc\n", 2),
+    (
+        "main.go",
+        'package main\n\nimport healthpb "google.golang.org/grpc/health/grpc_health_v1"\n',
+        3,
+    ),
+    ("src/main/java/Server.java", "var health = new HealthStatusManager();\n", 1),
+    ("api/health.proto", "syntax = 'proto3';\npackage grpc.health.v1;\n", 2),
     (
         "src/main/resources/application.properties",
         "server.port=8080\nmanagement.endpoints.web.exposure.include=health\n",

@@ -100,7 +100,11 @@ _FRAMEWORK_HEALTH: tuple[tuple[frozenset[str], re.Pattern[str], str], ...] = (
         "ASP.NET health controller",
     ),
     (frozenset({"rb"}), re.compile(r"rails/health#show"), "Rails health check route"),
-    (_CODE, re.compile(r"grpc\.health\.v1|grpc_health_v1"), "gRPC health service"),
+    (
+        _CODE,
+        re.compile(r"grpc\.health\.v1|grpc_health\.v1|grpc_health_v1|HealthStatusManager"),
+        "gRPC health service",
+    ),
     (frozenset({"go"}), re.compile(r"health\.NewServer\(\)"), "gRPC health server"),
     (frozenset({"py"}), re.compile(r"HealthServicer\("), "gRPC health servicer"),
     (
