@@ -255,12 +255,16 @@ def no_committed_secrets(facts: ServiceFacts) -> Finding:
     if facts.secret_scan_error:
         return unknown(cid, f"secret scan failed: {facts.secret_scan_error}")
     files = set(facts.files)
-    hits = sorted(
-        {(h.path, h.line, h.type) for h in facts.secrets if h.path in files},
-    )
-    if hits:
-        ev = [Evidence(path, line, f"likely secret: {kind}") for path, line, kind in hits]
-        return failed(cid, f"{len(hits)} likely secret(s) committed", *ev)
+    kinds: dict[tuple[str, int], set[str]] = {}
+    for h in facts.secrets:
+        if h.path in files:
+            kinds.setdefault((h.path, h.line), set()).add(h.type)
+    if kinds:
+        ev = [
+            Evidence(path, line, "likely secret: " + ", ".join(sorted(kinds[(path, line)])))
+            for path, line in sorted(kinds)
+        ]
+        return failed(cid, f"{len(ev)} line(s) with a likely secret", *ev)
     scanned = sum(1 for p in facts.files if p in facts.texts)
     root = facts.root or "."
     return passed(
