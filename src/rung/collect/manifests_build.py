@@ -170,6 +170,7 @@ _KNOWN_CONFIGS = frozenset(
 _CONFIG_SUFFIX = re.compile(
     r"(?:Implementation|Api|CompileOnly|RuntimeOnly|Compile|Runtime|AnnotationProcessor)$"
 )
+_BLOCK_OPEN = re.compile(r"^\s*(?:\w+\s*\{\s*)+")
 _CONFIG_LINE = re.compile(r"\s*([a-z][A-Za-z0-9]*)\s*[\s(]\s*(.*)")
 _COORD = re.compile(r"""["']([\w.-]+):([\w.-]+)(?::([^"'@:\s]*))?(?::[^"']*)?["']""")
 _MAP = re.compile(
@@ -302,7 +303,7 @@ def gradle(text: str, path: str, texts: Mapping[str, str]) -> list[Raw]:
     catalog = _catalog(path, texts)
     out: list[Raw] = []
     for no, line in enumerate(text.splitlines(), 1):
-        m = _CONFIG_LINE.match(line)
+        m = _CONFIG_LINE.match(_BLOCK_OPEN.sub("", line))  # "dependencies { api 'a:b' }"
         if m is None or not _config(m.group(1)):
             continue
         config = m.group(1)
