@@ -56,6 +56,11 @@ HEALTH_CASES = [
         "@Controller()\nexport class AppController {\n  @Get('readiness')\n  r() {}\n}\n",
         3,
     ),
+    (
+        "server.mjs",
+        "server.route({\n  method: 'GET',\n  path: '/health',\n  handler: () => 'ok',\n});\n",
+        2,
+    ),
     ("main.go", 'package main\n\nfunc main() {\n\thttp.HandleFunc("/ping", ping)\n}\n', 4),
     (
         "cmd/server.go",

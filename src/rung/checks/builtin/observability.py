@@ -56,6 +56,10 @@ _MEMBER_ROUTE = re.compile(
 )
 _PY_DECORATOR = re.compile(r"@[\w.]*\.(?:route|get|head|api_route|api_view)\(\s*[rf]?" + _LIT)
 _DJANGO = re.compile(r"(?:re_path|path|url)\(\s*r?" + _LIT)
+# Route objects (hapi `server.route({method: 'GET', path: '/health'})`, fastify `url:`).
+_JS_ROUTE_OBJECT = re.compile(
+    r"method\s*:\s*['\"][A-Za-z]+['\"]\s*,\s*(?:url|path)\s*:\s*" + _SLASH_LIT
+)
 _STARLETTE = re.compile(r"(?:Route|Mount)\(\s*" + _SLASH_LIT)
 _BARE_GET = re.compile(r"(?:GET|HEAD)\(\s*" + _SLASH_LIT)  # WebFlux RouterFunctions
 _ANNOTATION = re.compile(
@@ -72,7 +76,7 @@ _WARP = re.compile(r"path(?:!|::path)?\(\s*" + _LIT)
 _JS = ("js", "mjs", "cjs", "ts", "tsx", "jsx", "mts", "cts")
 ROUTE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "py": (_PY_DECORATOR, _DJANGO, _STARLETTE, _MEMBER_ROUTE),
-    **{ext: (_MEMBER_ROUTE, _ANNOTATION) for ext in _JS},
+    **{ext: (_MEMBER_ROUTE, _ANNOTATION, _JS_ROUTE_OBJECT) for ext in _JS},
     "go": (_MEMBER_ROUTE,),
     "java": (_ANNOTATION, _MEMBER_ROUTE, _BARE_GET),
     "kt": (_ANNOTATION, _MEMBER_ROUTE, _BARE_GET, _LINE_START_ROUTE),
