@@ -30,7 +30,9 @@ def _tool_annotations(e: CatalogEntry) -> dict[str, str]:
     has = e.features.__contains__
     out: dict[str, str] = {}
     if has("catalog.oncall"):
-        out["pagerduty.com/service-id"] = "P" + "".join(c for c in e.name.upper() if c.isalpha())[:6]
+        out["pagerduty.com/service-id"] = (
+            "P" + "".join(c for c in e.name.upper() if c.isalpha())[:6]
+        )
     if has("catalog.dashboard"):
         out["grafana/dashboard-selector"] = f"tags @> '{e.name}'"
     if has("catalog.error_tracking"):
@@ -48,17 +50,25 @@ def render(e: CatalogEntry) -> str:
     slug = f"{ORG}/{e.repo}"
     annotations = {"github.com/project-slug": slug}
     if e.root != ".":
-        annotations["backstage.io/source-location"] = f"url:https://github.com/{slug}/tree/main/{e.root}"
+        annotations["backstage.io/source-location"] = (
+            f"url:https://github.com/{slug}/tree/main/{e.root}"
+        )
     annotations |= dict(e.extra) | _tool_annotations(e)
     metadata: dict[str, object] = {
         "name": e.name,
         "description": e.description,
         "annotations": annotations,
-        "tags": sorted({e.language.lower().replace("#", "sharp"), e.framework.lower().replace(" ", "-")}),
+        "tags": sorted(
+            {e.language.lower().replace("#", "sharp"), e.framework.lower().replace(" ", "-")}
+        ),
     }
     if "catalog.dashboard" in e.features:
         metadata["links"] = [
-            {"url": f"https://grafana.example.com/d/{e.name}", "title": "Service dashboard", "type": "dashboard"}
+            {
+                "url": f"https://grafana.example.com/d/{e.name}",
+                "title": "Service dashboard",
+                "type": "dashboard",
+            }
         ]
     spec: dict[str, object] = {"type": "service"}
     if "catalog.lifecycle" in e.features:
@@ -68,5 +78,10 @@ def render(e: CatalogEntry) -> str:
     spec["system"] = e.system
     if e.depends_on:
         spec["dependsOn"] = [f"component:{d}" for d in e.depends_on]
-    doc = {"apiVersion": "backstage.io/v1alpha1", "kind": "Component", "metadata": metadata, "spec": spec}
+    doc = {
+        "apiVersion": "backstage.io/v1alpha1",
+        "kind": "Component",
+        "metadata": metadata,
+        "spec": spec,
+    }
     return yaml.safe_dump(doc, sort_keys=False, default_flow_style=False, width=120)

@@ -158,11 +158,15 @@ def _options(
     big_repos: int, big_commits: int,
 ) -> dict[str, RepoOptions]:  # fmt: skip
     singles = [r for r in repos if not r.monorepo]
-    busy = sorted(singles, key=lambda r: (realised[r.services[0].name].plan.profile != "hot", r.name))
+    busy = sorted(
+        singles, key=lambda r: (realised[r.services[0].name].plan.profile != "hot", r.name)
+    )
     big = {r.name for r in busy[:big_repos]}
     mailmap = next((r.name for r in busy if r.name not in big), None)
     return {
-        r.name: RepoOptions(now, max_commits, big_commits if r.name in big else None, r.name == mailmap)
+        r.name: RepoOptions(
+            now, max_commits, big_commits if r.name in big else None, r.name == mailmap
+        )
         for r in repos
     }
 
@@ -176,7 +180,9 @@ def _write_all(
     pending: set[cf.Future[None]] = set()
     with cf.ThreadPoolExecutor(workers) as pool:
         for repo in repos:
-            stream: Stream = build_stream(rng, repo, [realised[p.name] for p in repo.services], options[repo.name])
+            stream: Stream = build_stream(
+                rng, repo, [realised[p.name] for p in repo.services], options[repo.name]
+            )
             pending.add(pool.submit(write_repository, dest / repo.name, stream))
             if len(pending) >= 2 * workers:
                 done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)

@@ -97,10 +97,7 @@ def timeline(
         older = total - recent
     older = max(3, min(older, max_commits - recent)) if total is None else older
     last = now - rng.randint(idle, 3 * idle) * DAY if idle else now - 3600
-    if kind == "new":
-        older_end = last
-    else:
-        older_end = min(last, now - RECENT - 3600)
+    older_end = last if kind == "new" else min(last, now - RECENT - 3600)
     times = [first]
     times += [rng.randint(first + 60, max(first + 61, older_end)) for _ in range(older - 1)]
     times += [rng.randint(now - RECENT + 3600, now - 60) for _ in range(recent)]

@@ -97,7 +97,11 @@ def pick_deps(
     """Base dependencies plus those of every feature (or datastore) the service has."""
     deps = list(base)
     for key, extra in table.items():
-        if ctx.has(key) or key == f"db.{ctx.datastore}" or (key == "db.migrations" and ctx.migrates):
+        if (
+            ctx.has(key)
+            or key == f"db.{ctx.datastore}"
+            or (key == "db.migrations" and ctx.migrates)
+        ):
             deps += [d for d in extra if d not in deps]
     return deps
 
@@ -112,7 +116,9 @@ class Files:
         for path, content in files.items():
             self.files[path] = FileEntry(content, stage, topic)
 
-    def when(self, cond: bool, stage: int, topic: str, files: Callable[[], Mapping[str, str]]) -> None:
+    def when(
+        self, cond: bool, stage: int, topic: str, files: Callable[[], Mapping[str, str]]
+    ) -> None:
         if cond:
             self.add(stage, topic, files())
 

@@ -12,7 +12,10 @@ _BASE = {
 _FEATURE_DEPS = {
     "obs.metrics": [("github.com/prometheus/client_golang", "v1.19.1")],
     "obs.structured_logging": [("go.uber.org/zap", "v1.27.0")],
-    "obs.tracing": [("go.opentelemetry.io/otel", "v1.27.0"), ("go.opentelemetry.io/otel/sdk", "v1.27.0")],
+    "obs.tracing": [
+        ("go.opentelemetry.io/otel", "v1.27.0"),
+        ("go.opentelemetry.io/otel/sdk", "v1.27.0"),
+    ],
     "obs.error_tracking": [("github.com/getsentry/sentry-go", "v0.28.0")],
     "resilience.patterns": [("github.com/sony/gobreaker", "v1.0.0")],
     "tests.contract": [("github.com/pact-foundation/pact-go/v2", "v2.0.5")],
@@ -53,7 +56,9 @@ def _main(ctx: Ctx) -> str:
             '\tr.GET("/health", handlers.Health)' if gin else '\tr.Get("/healthz", handlers.Health)'
         )
     route = f"/api/v1/{ctx.name}"
-    lines.append(f'\tr.GET("{route}", handlers.List)' if gin else f'\tr.Get("{route}", handlers.List)')
+    lines.append(
+        f'\tr.GET("{route}", handlers.List)' if gin else f'\tr.Get("{route}", handlers.List)'
+    )
     serve = f'\t_ = r.Run(":{ctx.port}")' if gin else f'\t_ = http.ListenAndServe(":{ctx.port}", r)'
     lines += [serve, "}", ""]
     return "\n".join(lines)
@@ -116,7 +121,10 @@ import (
 )
 
 func TestPricingContract(t *testing.T) {{
-	_, _ = consumer.NewV4Pact(consumer.MockHTTPProviderConfig{{Consumer: "{ctx.name}", Provider: "pricing"}})
+	_, _ = consumer.NewV4Pact(consumer.MockHTTPProviderConfig{{
+		Consumer: "{ctx.name}",
+		Provider: "pricing",
+	}})
 }}
 """
     }
@@ -124,7 +132,12 @@ func TestPricingContract(t *testing.T) {{
 
 def _migrations(ctx: Ctx) -> dict[str, str]:
     return {
-        f"migrations/000001_create_{ctx.ident}.up.sql": f"CREATE TABLE {ctx.ident} (id BIGSERIAL PRIMARY KEY, payload JSONB NOT NULL);\n",
+        f"migrations/000001_create_{ctx.ident}.up.sql": (
+            f"CREATE TABLE {ctx.ident} (\n"
+            "    id BIGSERIAL PRIMARY KEY,\n"
+            "    payload JSONB NOT NULL\n"
+            ");\n"
+        ),
         f"migrations/000001_create_{ctx.ident}.down.sql": f"DROP TABLE {ctx.ident};\n",
     }
 
@@ -138,7 +151,14 @@ def go_kit(ctx: Ctx) -> KitResult:
         "internal/handlers/handlers.go": _handlers(ctx),
     }
     for i in range(ctx.modules):
-        src[f"internal/domain/part{i}.go"] = f"package domain\n\n// Part{i} is a piece of the {ctx.name} domain.\ntype Part{i} struct {{\n\tID string\n}}\n"
+        src[f"internal/domain/part{i}.go"] = (
+            "package domain\n"
+            "\n"
+            f"// Part{i} is a piece of the {ctx.name} domain.\n"
+            f"type Part{i} struct {{\n"
+            "\tID string\n"
+            f"}}\n"
+        )
     f.add(0, kit.INITIAL, src)
     f.when(ctx.has("security.lockfile"), 1, kit.LOCK, lambda: {"go.sum": _go_sum(deps)})
     f.when(ctx.has("tests.present"), 1, kit.UNIT, lambda: _tests(ctx))

@@ -11,7 +11,10 @@ _FEATURE_DEPS = {
     "obs.health_endpoint": [(_BOOT, "spring-boot-starter-actuator")],
     "obs.metrics": [("io.micrometer", "micrometer-registry-prometheus")],
     "obs.structured_logging": [("net.logstash.logback", "logstash-logback-encoder")],
-    "obs.tracing": [("io.micrometer", "micrometer-tracing-bridge-otel"), ("io.opentelemetry", "opentelemetry-exporter-otlp")],
+    "obs.tracing": [
+        ("io.micrometer", "micrometer-tracing-bridge-otel"),
+        ("io.opentelemetry", "opentelemetry-exporter-otlp"),
+    ],
     "obs.error_tracking": [("io.sentry", "sentry-spring-boot-starter-jakarta")],
     "resilience.patterns": [("io.github.resilience4j", "resilience4j-spring-boot3")],
     "db.postgres": [(_BOOT, "spring-boot-starter-data-jpa"), ("org.postgresql", "postgresql")],
@@ -39,13 +42,37 @@ def _pkg(ctx: Ctx) -> str:
 def _pom(ctx: Ctx, deps: list[tuple[str, str]], test: list[tuple[str, str]]) -> str:
     def dep(group: str, art: str, scope: str = "") -> str:
         sc = f"\n      <scope>{scope}</scope>" if scope else ""
-        return f"    <dependency>\n      <groupId>{group}</groupId>\n      <artifactId>{art}</artifactId>{sc}\n    </dependency>"
+        return (
+            "    <dependency>\n"
+            f"      <groupId>{group}</groupId>\n"
+            f"      <artifactId>{art}</artifactId>{sc}\n"
+            "    </dependency>"
+        )
 
-    plugins = [f"      <plugin>\n        <groupId>{_BOOT}</groupId>\n        <artifactId>spring-boot-maven-plugin</artifactId>\n      </plugin>"]
+    plugins = [
+        (
+            "      <plugin>\n"
+            f"        <groupId>{_BOOT}</groupId>\n"
+            "        <artifactId>spring-boot-maven-plugin</artifactId>\n"
+            "      </plugin>"
+        )
+    ]
     if ctx.has("tests.coverage"):
-        plugins.append("      <plugin>\n        <groupId>org.jacoco</groupId>\n        <artifactId>jacoco-maven-plugin</artifactId>\n        <version>0.8.12</version>\n      </plugin>")
+        plugins.append(
+            "      <plugin>\n"
+            "        <groupId>org.jacoco</groupId>\n"
+            "        <artifactId>jacoco-maven-plugin</artifactId>\n"
+            "        <version>0.8.12</version>\n"
+            "      </plugin>"
+        )
     if ctx.has("quality.linter"):
-        plugins.append("      <plugin>\n        <groupId>org.apache.maven.plugins</groupId>\n        <artifactId>maven-checkstyle-plugin</artifactId>\n        <version>3.3.1</version>\n      </plugin>")
+        plugins.append(
+            "      <plugin>\n"
+            "        <groupId>org.apache.maven.plugins</groupId>\n"
+            "        <artifactId>maven-checkstyle-plugin</artifactId>\n"
+            "        <version>3.3.1</version>\n"
+            "      </plugin>"
+        )
     body = "\n".join([dep(g, a) for g, a in deps] + [dep(g, a, "test") for g, a in test])
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -74,7 +101,11 @@ def _pom(ctx: Ctx, deps: list[tuple[str, str]], test: list[tuple[str, str]]) -> 
 
 
 def _gradle(ctx: Ctx, deps: list[tuple[str, str]], test: list[tuple[str, str]]) -> str:
-    plugins = ['    id("org.springframework.boot") version "3.3.0"', '    id("io.spring.dependency-management") version "1.1.5"', "    java"]
+    plugins = [
+        '    id("org.springframework.boot") version "3.3.0"',
+        '    id("io.spring.dependency-management") version "1.1.5"',
+        "    java",
+    ]
     plugins += ["    jacoco"] if ctx.has("tests.coverage") else []
     plugins += ["    checkstyle"] if ctx.has("quality.linter") else []
     lines = ["plugins {", *plugins, "}", "", 'group = "com.exampleshop"', 'version = "1.0.0"', ""]
@@ -89,9 +120,15 @@ def _gradle(ctx: Ctx, deps: list[tuple[str, str]], test: list[tuple[str, str]]) 
 
 
 def _gradle_lock(deps: list[tuple[str, str]], test: list[tuple[str, str]]) -> str:
-    lines = ["# This is a Gradle generated file for dependency locking.", "# Manual edits can break the build and are not advised.", "# This file is expected to be part of source control."]
+    lines = [
+        "# This is a Gradle generated file for dependency locking.",
+        "# Manual edits can break the build and are not advised.",
+        "# This file is expected to be part of source control.",
+    ]
     lines += [f"{g}:{a}:{_version(a)}=compileClasspath,runtimeClasspath" for g, a in sorted(deps)]
-    lines += [f"{g}:{a}:{_version(a)}=testCompileClasspath,testRuntimeClasspath" for g, a in sorted(test)]
+    lines += [
+        f"{g}:{a}:{_version(a)}=testCompileClasspath,testRuntimeClasspath" for g, a in sorted(test)
+    ]
     return "\n".join([*lines, "empty=annotationProcessor", ""])
 
 
@@ -125,11 +162,19 @@ public class {ctx.camel}Controller {{
 """
     props = f"spring.application.name={ctx.name}\nserver.port={ctx.port}\n"
     if ctx.has("obs.health_endpoint"):
-        props += "management.endpoints.web.exposure.include=health,info,prometheus\nmanagement.endpoint.health.probes.enabled=true\n"
-    out = {f"{base}/{ctx.camel}Application.java": app, f"{base}/web/{ctx.camel}Controller.java": ctl}
+        props += (
+            "management.endpoints.web.exposure.include=health,info,prometheus\n"
+            "management.endpoint.health.probes.enabled=true\n"
+        )
+    out = {
+        f"{base}/{ctx.camel}Application.java": app,
+        f"{base}/web/{ctx.camel}Controller.java": ctl,
+    }
     out["src/main/resources/application.properties"] = props
     for i in range(ctx.modules):
-        out[f"{base}/domain/Part{i}.java"] = f"package {pkg}.domain;\n\npublic record Part{i}(String id, long version) {{}}\n"
+        out[f"{base}/domain/Part{i}.java"] = (
+            f"package {pkg}.domain;\n\npublic record Part{i}(String id, long version) {{}}\n"
+        )
     return out
 
 
@@ -153,7 +198,8 @@ class {ctx.camel}{suffix} {{
 
 def _contract(ctx: Ctx) -> dict[str, str]:
     return {
-        "src/test/resources/contracts/shouldReturnList.groovy": f"""org.springframework.cloud.contract.spec.Contract.make {{
+        "src/test/resources/contracts/shouldReturnList.groovy": f"""\
+org.springframework.cloud.contract.spec.Contract.make {{
     request {{ method 'GET'; url '/api/v1/{ctx.name}' }}
     response {{ status 200 }}
 }}
@@ -162,7 +208,12 @@ def _contract(ctx: Ctx) -> dict[str, str]:
 
 
 def _migrations(ctx: Ctx) -> dict[str, str]:
-    sql = f"CREATE TABLE {ctx.ident} (\n    id BIGSERIAL PRIMARY KEY,\n    created_at TIMESTAMP NOT NULL DEFAULT now()\n);\n"
+    sql = (
+        f"CREATE TABLE {ctx.ident} (\n"
+        "    id BIGSERIAL PRIMARY KEY,\n"
+        "    created_at TIMESTAMP NOT NULL DEFAULT now()\n"
+        ");\n"
+    )
     return {f"src/main/resources/db/migration/V1__create_{ctx.ident}.sql": sql}
 
 
@@ -172,18 +223,36 @@ def java_kit(ctx: Ctx) -> KitResult:
     gradle = ctx.variant == "gradle"
     f = Files()
     src = _sources(ctx)
-    src["build.gradle.kts" if gradle else "pom.xml"] = (_gradle if gradle else _pom)(ctx, deps, test)
+    src["build.gradle.kts" if gradle else "pom.xml"] = (_gradle if gradle else _pom)(
+        ctx, deps, test
+    )
     if gradle:
         src["settings.gradle.kts"] = f'rootProject.name = "{ctx.name}"\n'
     f.add(0, kit.INITIAL, src)
-    f.when(gradle and ctx.has("security.lockfile"), 1, kit.LOCK, lambda: {"gradle.lockfile": _gradle_lock(deps, test)})
+    f.when(
+        gradle and ctx.has("security.lockfile"),
+        1,
+        kit.LOCK,
+        lambda: {"gradle.lockfile": _gradle_lock(deps, test)},
+    )
     f.when(ctx.has("tests.present"), 1, kit.UNIT, lambda: _tests(ctx, "ControllerTest"))
     f.when(ctx.has("tests.integration"), 3, kit.INTEGRATION, lambda: _tests(ctx, "IntegrationTest"))
     f.when(ctx.has("tests.contract"), 3, kit.CONTRACT, lambda: _contract(ctx))
     f.when(ctx.migrates, 3, kit.MIGRATIONS, lambda: _migrations(ctx))
     f.when(ctx.has("tests.load"), 4, kit.LOAD, lambda: kit.k6_script(ctx))
-    checkstyle = '<?xml version="1.0"?>\n<!DOCTYPE module PUBLIC "-//Checkstyle//DTD Checkstyle Configuration 1.3//EN" "https://checkstyle.org/dtds/configuration_1_3.dtd">\n<module name="Checker">\n  <module name="TreeWalker"/>\n</module>\n'
-    f.when(ctx.has("quality.linter"), 2, kit.LINT, lambda: {"config/checkstyle/checkstyle.xml": checkstyle})
+    checkstyle = (
+        '<?xml version="1.0"?>\n'
+        '<!DOCTYPE module PUBLIC "-//Checkstyle//DTD Checkstyle Configuration 1.3//EN" "https://checkstyle.org/dtds/configuration_1_3.dtd">\n'
+        '<module name="Checker">\n'
+        '  <module name="TreeWalker"/>\n'
+        "</module>\n"
+    )
+    f.when(
+        ctx.has("quality.linter"),
+        2,
+        kit.LINT,
+        lambda: {"config/checkstyle/checkstyle.xml": checkstyle},
+    )
     build = "./gradlew" if gradle else "./mvnw"
     test_cmd = f"{build} test" if gradle else "mvn test"
     tool = Toolchain(
@@ -193,10 +262,21 @@ def java_kit(ctx: Ctx) -> KitResult:
         run=f"{build} {'bootRun' if gradle else 'spring-boot:run'}",
         test=test_cmd,
         coverage=f"{build} test jacocoTestReport" if gradle else "mvn verify jacoco:report",
-        ci_setup="      - uses: actions/setup-java@v4\n        with:\n          distribution: temurin\n          java-version: '21'\n",
+        ci_setup=(
+            "      - uses: actions/setup-java@v4\n"
+            "        with:\n"
+            "          distribution: temurin\n"
+            "          java-version: '21'\n"
+        ),
         docker=(
-            f"FROM eclipse-temurin:21-jdk AS build\nWORKDIR /src\nCOPY . .\nRUN {build} {'bootJar' if gradle else 'package -DskipTests'}\n\n"
-            f"FROM eclipse-temurin:21-jre\nWORKDIR /app\nCOPY --from=build /src/{'build/libs' if gradle else 'target'}/*.jar app.jar\n"
+            "FROM eclipse-temurin:21-jdk AS build\n"
+            "WORKDIR /src\n"
+            "COPY . .\n"
+            f"RUN {build} {'bootJar' if gradle else 'package -DskipTests'}\n"
+            "\n"
+            "FROM eclipse-temurin:21-jre\n"
+            "WORKDIR /app\n"
+            f"COPY --from=build /src/{'build/libs' if gradle else 'target'}/*.jar app.jar\n"
             f"EXPOSE {ctx.port}\n"
         ),
         cmd='ENTRYPOINT ["java", "-jar", "/app/app.jar"]',

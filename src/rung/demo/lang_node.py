@@ -52,7 +52,12 @@ def _package_json(ctx: Ctx, deps: list[tuple[str, str]], dev: list[tuple[str, st
 
 def _lock(ctx: Ctx, deps: list[tuple[str, str]], dev: list[tuple[str, str]]) -> str:
     packages: dict[str, object] = {
-        "": {"name": ctx.name, "version": "1.0.0", "dependencies": dict(deps), "devDependencies": dict(dev)}
+        "": {
+            "name": ctx.name,
+            "version": "1.0.0",
+            "dependencies": dict(deps),
+            "devDependencies": dict(dev),
+        }
     }
     for name, ver in sorted(deps + dev):
         entry: dict[str, object] = {
@@ -63,7 +68,13 @@ def _lock(ctx: Ctx, deps: list[tuple[str, str]], dev: list[tuple[str, str]]) -> 
         if (name, ver) in dev:
             entry["dev"] = True
         packages[f"node_modules/{name}"] = entry
-    doc = {"name": ctx.name, "version": "1.0.0", "lockfileVersion": 3, "requires": True, "packages": packages}
+    doc = {
+        "name": ctx.name,
+        "version": "1.0.0",
+        "lockfileVersion": 3,
+        "requires": True,
+        "packages": packages,
+    }
     return json.dumps(doc, indent=2) + "\n"
 
 
@@ -71,7 +82,11 @@ def _app(ctx: Ctx) -> str:
     lines = ["import express from 'express';"]
     if ctx.has("obs.structured_logging"):
         lines.append("import pino from 'pino';")
-    lines += [f"import {{ list{ctx.camel} }} from './service';", "", "export const app = express();"]
+    lines += [
+        f"import {{ list{ctx.camel} }} from './service';",
+        "",
+        "export const app = express();",
+    ]
     if ctx.has("obs.structured_logging"):
         lines.append("export const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });")
     lines.append("")
@@ -102,7 +117,11 @@ describe('GET /api/v1/{ctx.name}', () => {{
 }});
 """,
         "jest.config.js": "module.exports = {\n  preset: 'ts-jest',\n  testEnvironment: 'node',\n"
-        + ("  collectCoverage: true,\n  coverageReporters: ['lcov', 'text'],\n" if ctx.has("tests.coverage") else "")
+        + (
+            "  collectCoverage: true,\n  coverageReporters: ['lcov', 'text'],\n"
+            if ctx.has("tests.coverage")
+            else ""
+        )
         + "};\n",
     }
 
@@ -126,7 +145,9 @@ const provider = new PactV3({{ consumer: '{ctx.name}', provider: 'pricing' }});
 
 describe('pricing contract', () => {{
   it('returns a price', () => {{
-    provider.uponReceiving('a price request').withRequest({{ method: 'GET', path: '/api/v1/prices/42' }});
+    provider
+      .uponReceiving('a price request')
+      .withRequest({{ method: 'GET', path: '/api/v1/prices/42' }});
   }});
 }});
 """
@@ -135,7 +156,13 @@ describe('pricing contract', () => {{
 
 def _migrations(ctx: Ctx) -> dict[str, str]:
     return {
-        "knexfile.ts": "export default {\n  client: 'pg',\n  connection: process.env.DATABASE_URL,\n  migrations: { directory: './migrations' },\n};\n",
+        "knexfile.ts": (
+            "export default {\n"
+            "  client: 'pg',\n"
+            "  connection: process.env.DATABASE_URL,\n"
+            "  migrations: { directory: './migrations' },\n"
+            "};\n"
+        ),
         f"migrations/20240105120000_create_{ctx.ident}.ts": f"""import type {{ Knex }} from 'knex';
 
 export async function up(knex: Knex): Promise<void> {{
@@ -153,8 +180,15 @@ export async function down(knex: Knex): Promise<void> {{
 
 
 def _lint() -> dict[str, str]:
-    eslint = {"root": True, "parser": "@typescript-eslint/parser", "extends": ["eslint:recommended", "prettier"]}
-    return {".eslintrc.json": json.dumps(eslint, indent=2) + "\n", ".prettierrc": '{ "singleQuote": true }\n'}
+    eslint = {
+        "root": True,
+        "parser": "@typescript-eslint/parser",
+        "extends": ["eslint:recommended", "prettier"],
+    }
+    return {
+        ".eslintrc.json": json.dumps(eslint, indent=2) + "\n",
+        ".prettierrc": '{ "singleQuote": true }\n',
+    }
 
 
 def node_kit(ctx: Ctx) -> KitResult:
@@ -163,15 +197,38 @@ def node_kit(ctx: Ctx) -> KitResult:
     f = Files()
     src = {
         "package.json": _package_json(ctx, deps, dev),
-        "tsconfig.json": '{\n  "compilerOptions": {\n    "target": "ES2022",\n    "module": "commonjs",\n    "outDir": "dist",\n    "strict": true\n  },\n  "include": ["src"]\n}\n',
+        "tsconfig.json": (
+            "{\n"
+            '  "compilerOptions": {\n'
+            '    "target": "ES2022",\n'
+            '    "module": "commonjs",\n'
+            '    "outDir": "dist",\n'
+            '    "strict": true\n'
+            "  },\n"
+            '  "include": ["src"]\n'
+            "}\n"
+        ),
         "src/app.ts": _app(ctx),
         "src/service.ts": _service(ctx),
-        "src/server.ts": f"import {{ app }} from './app';\n\napp.listen(Number(process.env.PORT ?? {ctx.port}));\n",
+        "src/server.ts": (
+            f"import {{ app }} from './app';\n"
+            "\n"
+            f"app.listen(Number(process.env.PORT ?? {ctx.port}));\n"
+        ),
     }
     for i in range(ctx.modules):
-        src[f"src/handlers/handler{i}.ts"] = f"export function handle{i}(event: unknown): boolean {{\n  return event !== undefined;\n}}\n"
+        src[f"src/handlers/handler{i}.ts"] = (
+            f"export function handle{i}(event: unknown): boolean {{\n"
+            "  return event !== undefined;\n"
+            f"}}\n"
+        )
     f.add(0, kit.INITIAL, src)
-    f.when(ctx.has("security.lockfile"), 1, kit.LOCK, lambda: {"package-lock.json": _lock(ctx, deps, dev)})
+    f.when(
+        ctx.has("security.lockfile"),
+        1,
+        kit.LOCK,
+        lambda: {"package-lock.json": _lock(ctx, deps, dev)},
+    )
     f.when(ctx.has("tests.present"), 1, kit.UNIT, lambda: _tests(ctx))
     f.when(ctx.has("tests.integration"), 3, kit.INTEGRATION, lambda: _integration(ctx))
     f.when(ctx.has("tests.contract"), 3, kit.CONTRACT, lambda: _contract(ctx))
@@ -185,11 +242,17 @@ def node_kit(ctx: Ctx) -> KitResult:
         run="npm run dev",
         test="npm test",
         coverage="npm test -- --coverage",
-        ci_setup="      - uses: actions/setup-node@v4\n        with:\n          node-version: 20\n      - run: npm ci\n",
+        ci_setup=(
+            "      - uses: actions/setup-node@v4\n"
+            "        with:\n"
+            "          node-version: 20\n"
+            "      - run: npm ci\n"
+        ),
         docker=(
             "FROM node:20-alpine AS build\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\n"
             "COPY . .\nRUN npm run build\n\nFROM node:20-alpine\nWORKDIR /app\n"
-            "COPY --from=build /app/dist ./dist\nCOPY --from=build /app/node_modules ./node_modules\n"
+            "COPY --from=build /app/dist ./dist\n"
+            "COPY --from=build /app/node_modules ./node_modules\n"
             f"EXPOSE {ctx.port}\n"
         ),
         cmd='CMD ["node", "dist/server.js"]',

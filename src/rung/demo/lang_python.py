@@ -31,7 +31,7 @@ _BASE = {
 }
 
 _ROUTES = {
-    "fastapi": ("@app.get", "app = FastAPI(title=\"{name}\")", "from fastapi import FastAPI"),
+    "fastapi": ("@app.get", 'app = FastAPI(title="{name}")', "from fastapi import FastAPI"),
     "flask": ("@app.get", "app = Flask(__name__)", "from flask import Flask, jsonify"),
 }
 
@@ -49,7 +49,7 @@ def _main(ctx: Ctx) -> str:
         ok = wrap.format('{"status": "ok"}')
         lines += [f'{deco}("/{health}")', "def health():", f"    return {ok}", "", ""]
     items = wrap.format(f"list_{ctx.ident}()")
-    lines += [f'{deco}("/api/v1/{ctx.name}")', f"def index():", f"    return {items}", ""]
+    lines += [f'{deco}("/api/v1/{ctx.name}")', "def index():", f"    return {items}", ""]
     return "\n".join(lines)
 
 
@@ -59,7 +59,12 @@ def _service(ctx: Ctx) -> str:
         "from app.models import Item", "",
     ]  # fmt: skip
     if ctx.has("resilience.patterns"):
-        body += ["from tenacity import retry, stop_after_attempt", "", "", "@retry(stop=stop_after_attempt(3))"]
+        body += [
+            "from tenacity import retry, stop_after_attempt",
+            "",
+            "",
+            "@retry(stop=stop_after_attempt(3))",
+        ]
     else:
         body += ["", ""]
     body += [
@@ -69,7 +74,7 @@ def _service(ctx: Ctx) -> str:
     return "\n".join(body)
 
 
-_MODELS = '''from dataclasses import asdict, dataclass
+_MODELS = """from dataclasses import asdict, dataclass
 
 
 @dataclass
@@ -79,7 +84,7 @@ class Item:
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
-'''
+"""
 
 
 def _pyproject(ctx: Ctx, deps: list[tuple[str, str]], dev: list[tuple[str, str]]) -> str:
@@ -87,9 +92,18 @@ def _pyproject(ctx: Ctx, deps: list[tuple[str, str]], dev: list[tuple[str, str]]
     lines = ["[project]", f'name = "{ctx.name}"', 'version = "0.1.0"', 'requires-python = ">=3.11"']
     lines += ["dependencies = ["] + [f'    "{n}{pin}{v}",' for n, v in deps] + ["]", ""]
     if dev:
-        lines += ["[dependency-groups]", "dev = ["] + [f'    "{n}{pin}{v}",' for n, v in dev] + ["]", ""]
+        lines += (
+            ["[dependency-groups]", "dev = ["] + [f'    "{n}{pin}{v}",' for n, v in dev] + ["]", ""]
+        )
     if ctx.has("quality.linter"):
-        lines += ["[tool.ruff]", "line-length = 100", "", "[tool.ruff.lint]", 'select = ["E", "F", "I", "B"]', ""]
+        lines += [
+            "[tool.ruff]",
+            "line-length = 100",
+            "",
+            "[tool.ruff.lint]",
+            'select = ["E", "F", "I", "B"]',
+            "",
+        ]
     if ctx.has("tests.coverage"):
         lines += ["[tool.coverage.run]", 'source = ["app"]', "branch = true", ""]
     return "\n".join(lines)
@@ -212,7 +226,9 @@ def python_kit(ctx: Ctx) -> KitResult:
     src = {"app/__init__.py": "", "app/main.py": _main(ctx), "app/service.py": _service(ctx)}
     src["app/models.py"] = _MODELS
     for i in range(ctx.modules):
-        src[f"app/handlers_{i}.py"] = f"def handle_{i}(event: dict[str, object]) -> bool:\n    return bool(event)\n"
+        src[f"app/handlers_{i}.py"] = (
+            f"def handle_{i}(event: dict[str, object]) -> bool:\n    return bool(event)\n"
+        )
     if ctx.variant == "fastapi":
         src["pyproject.toml"] = _pyproject(ctx, deps, dev)
         f.when(ctx.has("security.lockfile"), 1, kit.LOCK, lambda: {"uv.lock": _uv_lock(deps + dev)})
@@ -221,8 +237,18 @@ def python_kit(ctx: Ctx) -> KitResult:
         src["requirements.txt"] = _requirements(ctx, deps)
         if dev:
             src["requirements-dev.txt"] = "-r requirements.txt\n" + _requirements(ctx, dev)
-        f.when(ctx.has("quality.linter"), 2, kit.LINT, lambda: {".flake8": "[flake8]\nmax-line-length = 100\n"})
-        f.when(ctx.has("tests.coverage"), 3, "Measure test coverage", lambda: {".coveragerc": "[run]\nsource = app\n"})
+        f.when(
+            ctx.has("quality.linter"),
+            2,
+            kit.LINT,
+            lambda: {".flake8": "[flake8]\nmax-line-length = 100\n"},
+        )
+        f.when(
+            ctx.has("tests.coverage"),
+            3,
+            "Measure test coverage",
+            lambda: {".coveragerc": "[run]\nsource = app\n"},
+        )
         install, run = "pip install -r requirements-dev.txt", "flask --app app.main run"
     f.add(0, kit.INITIAL, src)
     f.when(ctx.has("tests.present"), 1, kit.UNIT, lambda: _tests(ctx))
@@ -236,6 +262,7 @@ def python_kit(ctx: Ctx) -> KitResult:
         else f'CMD ["gunicorn", "-b", "0.0.0.0:{ctx.port}", "app.main:app"]'
     )
     manifest = "pyproject.toml uv.lock" if ctx.variant == "fastapi" else "requirements.txt"
+    setup = "uv && uv sync" if ctx.variant == "fastapi" else "-r requirements-dev.txt"
     tool = Toolchain(
         language="Python",
         framework="FastAPI" if ctx.variant == "fastapi" else "Flask",
@@ -244,13 +271,19 @@ def python_kit(ctx: Ctx) -> KitResult:
         test="pytest",
         coverage="pytest --cov=app --cov-report=xml",
         ci_setup=(
-            "      - uses: actions/setup-python@v5\n        with:\n          python-version: '3.12'\n"
-            f"      - run: pip install {'uv && uv sync' if ctx.variant == 'fastapi' else '-r requirements-dev.txt'}\n"
+            "      - uses: actions/setup-python@v5\n"
+            "        with:\n"
+            "          python-version: '3.12'\n"
+            f"      - run: pip install {setup}\n"
         ),
         docker=(
             "FROM python:3.12-slim\nWORKDIR /app\n"
             f"COPY {manifest} ./\n"
-            + ("RUN pip install uv && uv sync --no-dev\n" if ctx.variant == "fastapi" else "RUN pip install --no-cache-dir -r requirements.txt\n")
+            + (
+                "RUN pip install uv && uv sync --no-dev\n"
+                if ctx.variant == "fastapi"
+                else "RUN pip install --no-cache-dir -r requirements.txt\n"
+            )
             + f"COPY app ./app\nEXPOSE {ctx.port}\n"
         ),
         cmd=cmd,

@@ -12,7 +12,13 @@ from rung.demo.fastimport import Person
 # base name, team, system, critical path, description
 CATALOGUE: tuple[tuple[str, str, str, bool, str], ...] = (
     ("carts", "team-checkout", "checkout", True, "Shopping carts of signed-in and guest customers"),
-    ("checkout", "team-checkout", "checkout", True, "Turns a cart into an order: address, delivery, payment"),
+    (
+        "checkout",
+        "team-checkout",
+        "checkout",
+        True,
+        "Turns a cart into an order: address, delivery, payment",
+    ),
     ("orders", "team-checkout", "orders", True, "Order lifecycle from placement to delivery"),
     ("payments", "team-payments", "payments", True, "Card and wallet payments through the PSPs"),
     ("catalogue", "team-catalog", "catalog", True, "Products, variants and their attributes"),
@@ -24,13 +30,25 @@ CATALOGUE: tuple[tuple[str, str, str, bool, str], ...] = (
     ("shipping", "team-logistics", "fulfilment", False, "Carrier selection and shipment tracking"),
     ("invoicing", "team-payments", "payments", False, "Invoices and credit notes"),
     ("fraud-detection", "team-payments", "payments", False, "Scores orders for fraud risk"),
-    ("user-profile", "team-identity", "identity", False, "Customer profiles, addresses and preferences"),
+    (
+        "user-profile",
+        "team-identity",
+        "identity",
+        False,
+        "Customer profiles, addresses and preferences",
+    ),
     ("recommendations", "team-growth", "discovery", False, "Product recommendations"),
     ("notifications", "team-growth", "engagement", False, "E-mail, SMS and push notifications"),
     ("loyalty", "team-growth", "engagement", False, "Loyalty points and tiers"),
     ("reviews", "team-catalog", "catalog", False, "Product reviews and ratings"),
     ("returns", "team-logistics", "fulfilment", False, "Returns and refunds of delivered orders"),
-    ("warehouse-sync", "team-logistics", "fulfilment", False, "Syncs stock with the warehouse system"),
+    (
+        "warehouse-sync",
+        "team-logistics",
+        "fulfilment",
+        False,
+        "Syncs stock with the warehouse system",
+    ),
     ("promotions", "team-growth", "engagement", False, "Vouchers and promotion campaigns"),
     ("refunds", "team-payments", "payments", False, "Refunds to the original payment method"),
     ("gift-cards", "team-payments", "payments", False, "Gift card issuing and redemption"),
@@ -38,7 +56,13 @@ CATALOGUE: tuple[tuple[str, str, str, bool, str], ...] = (
     ("currency-rates", "team-payments", "payments", False, "Daily currency exchange rates"),
     ("address-validation", "team-logistics", "fulfilment", False, "Validates postal addresses"),
     ("delivery-slots", "team-logistics", "fulfilment", False, "Bookable delivery time slots"),
-    ("store-locator", "team-logistics", "fulfilment", False, "Finds nearby stores and pick-up points"),
+    (
+        "store-locator",
+        "team-logistics",
+        "fulfilment",
+        False,
+        "Finds nearby stores and pick-up points",
+    ),
     ("wishlist", "team-growth", "discovery", False, "Customer wish lists"),
     ("product-images", "team-catalog", "catalog", False, "Product media storage"),
     ("media-resizer", "team-platform", "edge", False, "Resizes and caches images"),
@@ -56,7 +80,13 @@ CATALOGUE: tuple[tuple[str, str, str, bool, str], ...] = (
     ("order-history", "team-checkout", "orders", False, "Past orders of a customer"),
     ("basket-recovery", "team-growth", "engagement", False, "Reminders for abandoned carts"),
     ("bundles", "team-catalog", "catalog", False, "Product bundles and kits"),
-    ("click-and-collect", "team-logistics", "fulfilment", False, "In-store pick-up of online orders"),
+    (
+        "click-and-collect",
+        "team-logistics",
+        "fulfilment",
+        False,
+        "In-store pick-up of online orders",
+    ),
     ("label-printing", "team-logistics", "fulfilment", False, "Shipping label generation"),
     ("consent", "team-identity", "identity", False, "Marketing and cookie consent"),
     ("price-alerts", "team-growth", "engagement", False, "Alerts when a price drops"),
@@ -70,7 +100,11 @@ TIMEZONES = ("+0000", "+0100", "+0200", "-0500", "+0530", "+0900")
 
 LANGUAGE_WEIGHTS = {"python": 22, "java": 20, "go": 16, "node": 16}
 LANGUAGE_WEIGHTS |= {"ruby": 7, "csharp": 7, "rust": 5, "php": 7}
-VARIANTS = {"python": ("fastapi", "flask"), "java": ("maven", "gradle"), "go": ("gin", "chi")}
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "python": ("fastapi", "flask"),
+    "java": ("maven", "gradle"),
+    "go": ("gin", "chi"),
+}
 VARIANTS |= {"node": ("express",), "ruby": ("rails",), "csharp": ("aspnet",)}
 VARIANTS |= {"rust": ("axum",), "php": ("slim",)}
 PORTS = {"python": 8000, "node": 3000, "ruby": 3000}
@@ -133,7 +167,9 @@ def identities(n: int) -> Iterator[Identity]:
                 return
             name = base if qualifier is None else f"{base}-{qualifier}"
             crit = critical and qualifier in (None, "api")
-            yield Identity(name, team, system, crit, desc if qualifier is None else f"{desc} ({qualifier})")
+            yield Identity(
+                name, team, system, crit, desc if qualifier is None else f"{desc} ({qualifier})"
+            )
             produced += 1
 
 
@@ -164,11 +200,15 @@ def assign_authors(rng: random.Random, svc: ServicePlan, staff: list[Person]) ->
     svc.recent_authors = pool[:recent]
 
 
-def _monorepo_groups(rng: random.Random, plans: list[ServicePlan], count: int) -> list[list[ServicePlan]]:
+def _monorepo_groups(
+    rng: random.Random, plans: list[ServicePlan], count: int
+) -> list[list[ServicePlan]]:
     by_team: dict[str, list[ServicePlan]] = {}
     for p in plans:
         by_team.setdefault(p.ident.team, []).append(p)
-    teams = sorted((t for t, ps in by_team.items() if len(ps) >= 4), key=lambda t: (-len(by_team[t]), t))
+    teams = sorted(
+        (t for t, ps in by_team.items() if len(ps) >= 4), key=lambda t: (-len(by_team[t]), t)
+    )
     groups: list[list[ServicePlan]] = []
     for team in teams[:count]:
         members = by_team[team][1:]  # the team's flagship service keeps its own repository

@@ -120,12 +120,18 @@ def workload(name: str, port: int, feats: frozenset[str], health: str, team: str
         labels += "    cost-center: cc-4711\n"
     strategy = (
         "  strategy:\n    canary:\n      steps:\n        - setWeight: 10\n"
-        "        - pause: {duration: 10m}\n        - setWeight: 50\n        - pause: {duration: 10m}\n"
+        "        - pause: {duration: 10m}\n"
+        "        - setWeight: 50\n"
+        "        - pause: {duration: 10m}\n"
         if progressive
         else ""
     )
     scrape = (
-        f'      annotations:\n        prometheus.io/scrape: "true"\n        prometheus.io/port: "{port}"\n'
+        (
+            "      annotations:\n"
+            '        prometheus.io/scrape: "true"\n'
+            f'        prometheus.io/port: "{port}"\n'
+        )
         if "obs.metrics" in feats
         else ""
     )
@@ -137,11 +143,16 @@ def workload(name: str, port: int, feats: frozenset[str], health: str, team: str
         f"    spec:\n      containers:\n        - name: {name}\n"
         f"          image: registry.example.com/shop/{name}:latest\n"
         f"          ports:\n            - containerPort: {port}\n{probes}"
-        f"          resources:\n            requests:\n              cpu: 100m\n              memory: 256Mi\n"
+        "          resources:\n"
+        "            requests:\n"
+        "              cpu: 100m\n"
+        "              memory: 256Mi\n"
     )
 
 
-def k8s_files(name: str, port: int, feats: frozenset[str], health: str, team: str) -> dict[str, str]:
+def k8s_files(
+    name: str, port: int, feats: frozenset[str], health: str, team: str
+) -> dict[str, str]:
     stem = "rollout" if "deploy.progressive" in feats else "deployment"
     out = {
         f"deploy/k8s/base/{stem}.yaml": workload(name, port, feats, health, team),
@@ -195,7 +206,9 @@ spec:
     - name: {name}.rules
       rules:
         - alert: {name.title().replace("-", "")}HighErrorRate
-          expr: sum(rate(http_requests_total{{service="{name}",code=~"5.."}}[5m])) / sum(rate(http_requests_total{{service="{name}"}}[5m])) > 0.05
+          expr: |
+            sum(rate(http_requests_total{{service="{name}",code=~"5.."}}[5m]))
+              / sum(rate(http_requests_total{{service="{name}"}}[5m])) > 0.05
           for: 10m
           labels:
             severity: page

@@ -48,9 +48,22 @@ def github_ci(jobs: Sequence[Job], feats: frozenset[str], monorepo: bool) -> dic
     out = {".github/workflows/ci.yml": text}
     if "security.static_analysis" in feats:
         out[".github/workflows/codeql.yml"] = (
-            "name: CodeQL\n\non:\n  push:\n    branches: [main]\n  schedule:\n    - cron: '17 3 * * 1'\n\n"
-            "jobs:\n  analyze:\n    runs-on: ubuntu-latest\n    permissions:\n      security-events: write\n"
-            "    steps:\n      - uses: actions/checkout@v4\n      - uses: github/codeql-action/init@v3\n"
+            "name: CodeQL\n"
+            "\n"
+            "on:\n"
+            "  push:\n"
+            "    branches: [main]\n"
+            "  schedule:\n"
+            "    - cron: '17 3 * * 1'\n"
+            "\n"
+            "jobs:\n"
+            "  analyze:\n"
+            "    runs-on: ubuntu-latest\n"
+            "    permissions:\n"
+            "      security-events: write\n"
+            "    steps:\n"
+            "      - uses: actions/checkout@v4\n"
+            "      - uses: github/codeql-action/init@v3\n"
             "      - uses: github/codeql-action/analyze@v3\n"
         )
     return out
@@ -66,7 +79,16 @@ def gitlab_ci(jobs: Sequence[Job], feats: frozenset[str], monorepo: bool) -> dic
         if "ci.on_change_request" in feats
         else "  rules:\n    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH\n"
     )
-    text = f"stages:\n  - test\n\ntest:\n  stage: test\n{rules}  script:\n    - {job.tool.install}\n    - {script}\n"
+    text = (
+        "stages:\n"
+        "  - test\n"
+        "\n"
+        "test:\n"
+        "  stage: test\n"
+        f"{rules}  script:\n"
+        f"    - {job.tool.install}\n"
+        f"    - {script}\n"
+    )
     if "security.static_analysis" in feats:
         text += "\nsemgrep:\n  stage: test\n  image: semgrep/semgrep\n  script:\n    - semgrep ci\n"
     return {".gitlab-ci.yml": text}
@@ -103,9 +125,21 @@ def codeowners(owners: Sequence[tuple[str, str]]) -> str:
 
 def dependency_bot(ecosystems: Sequence[str], renovate: bool) -> dict[str, str]:
     if renovate:
-        return {"renovate.json": '{\n  "extends": ["config:recommended"],\n  "schedule": ["before 6am on monday"]\n}\n'}
+        return {
+            "renovate.json": (
+                "{\n"
+                '  "extends": ["config:recommended"],\n'
+                '  "schedule": ["before 6am on monday"]\n'
+                "}\n"
+            )
+        }
     updates = "".join(
-        f'  - package-ecosystem: "{eco}"\n    directory: "/"\n    schedule:\n      interval: weekly\n'
+        (
+            f'  - package-ecosystem: "{eco}"\n'
+            '    directory: "/"\n'
+            "    schedule:\n"
+            "      interval: weekly\n"
+        )
         for eco in ecosystems
     )
     return {".github/dependabot.yml": f"version: 2\nupdates:\n{updates}"}
@@ -129,7 +163,14 @@ def changelog(versions: Sequence[tuple[str, str]]) -> str:
     lines = ["# Changelog", "", "All notable changes to this project are documented here.", ""]
     lines += ["The format is based on [Keep a Changelog](https://keepachangelog.com/).", ""]
     for version, day in reversed(versions):
-        lines += [f"## [{version.lstrip('v')}] - {day}", "", "### Changed", "", "- Maintenance release.", ""]
+        lines += [
+            f"## [{version.lstrip('v')}] - {day}",
+            "",
+            "### Changed",
+            "",
+            "- Maintenance release.",
+            "",
+        ]
     return "\n".join(lines)
 
 

@@ -10,8 +10,15 @@ from datetime import UTC, datetime
 from rung.demo import practices as pr
 from rung.demo import repofiles as rf
 from rung.demo.fastimport import Person, Stream
-from rung.demo.history import DAY, FileEntry, Track, merge_tracks, timeline, track_events
-from rung.demo.history import write_events
+from rung.demo.history import (
+    DAY,
+    FileEntry,
+    Track,
+    merge_tracks,
+    timeline,
+    track_events,
+    write_events,
+)
 from rung.demo.plan import RepoPlan
 from rung.demo.service import FEATURE_TIER, Realised
 
@@ -24,15 +31,21 @@ class RepoOptions:
     mailmap: bool = False  # commit with an alias e-mail and map it in .mailmap
 
 
-def repo_features(rng: random.Random, repo: RepoPlan, services: Sequence[Realised]) -> frozenset[str]:
+def repo_features(
+    rng: random.Random, repo: RepoPlan, services: Sequence[Realised]
+) -> frozenset[str]:
     if not repo.monorepo:
         return services[0].features & pr.REPO_LEVEL
     tier = max(s.plan.tier for s in services)
     return pr.choose_features(rng, max(tier, 2)) & pr.REPO_LEVEL
 
 
-def _ci_files(rng: random.Random, repo: RepoPlan, svcs: Sequence[Realised], feats: frozenset[str]) -> dict[str, str]:
-    kind = "github" if repo.monorepo else rng.choices(["github", "gitlab", "jenkins"], [75, 15, 10])[0]
+def _ci_files(
+    rng: random.Random, repo: RepoPlan, svcs: Sequence[Realised], feats: frozenset[str]
+) -> dict[str, str]:
+    kind = (
+        "github" if repo.monorepo else rng.choices(["github", "gitlab", "jenkins"], [75, 15, 10])[0]
+    )
     jobs = [rf.Job(s.plan.name, s.plan.root, s.tool, s.has("tests.coverage")) for s in svcs]
     return rf.CI_KINDS[kind](jobs, feats, repo.monorepo)
 
@@ -53,19 +66,35 @@ def _root_files(
         owners += [(s.plan.root, s.plan.ident.team) for s in svcs if repo.monorepo]
         add("change.codeowners", "Add CODEOWNERS", {".github/CODEOWNERS": rf.codeowners(owners)})
     if "security.dependency_updates" in feats:
-        ecos = sorted({rf.ECOSYSTEM[s.tool.language] for s in svcs}) + ["docker"]
-        add("security.dependency_updates", "Automate dependency updates", rf.dependency_bot(ecos, rng.random() < 0.3))
+        ecos = [*sorted({rf.ECOSYSTEM[s.tool.language] for s in svcs}), "docker"]
+        add(
+            "security.dependency_updates",
+            "Automate dependency updates",
+            rf.dependency_bot(ecos, rng.random() < 0.3),
+        )
     if "change.review_template" in feats:
         path = ".github/pull_request_template.md"
         add("change.review_template", "Add a pull request template", {path: rf.PR_TEMPLATE})
     if "docs.contributing" in feats:
         add("docs.contributing", "Add a contributing guide", {"CONTRIBUTING.md": rf.CONTRIBUTING})
     if "dev.local_env" in feats:
-        ctxs = [(s.plan.name, "." if s.plan.root == "." else f"./{s.plan.root}", s.port, s.plan.datastore) for s in svcs]
+        ctxs = [
+            (
+                s.plan.name,
+                "." if s.plan.root == "." else f"./{s.plan.root}",
+                s.port,
+                s.plan.datastore,
+            )
+            for s in svcs
+        ]
         add("dev.local_env", "One-step local environment", {"docker-compose.yml": rf.compose(ctxs)})
     if repo.monorepo:
-        names = "\n".join(f"- [`{s.plan.name}`]({s.plan.root}/): {s.plan.ident.description}" for s in svcs)
-        readme = f"# {repo.name}\n\nMonorepo of {svcs[0].plan.ident.team}.\n\n## Services\n\n{names}\n"
+        names = "\n".join(
+            f"- [`{s.plan.name}`]({s.plan.root}/): {s.plan.ident.description}" for s in svcs
+        )
+        readme = (
+            f"# {repo.name}\n\nMonorepo of {svcs[0].plan.ident.team}.\n\n## Services\n\n{names}\n"
+        )
         add("", "Initial commit", {"README.md": readme})
     return files
 
@@ -110,17 +139,21 @@ def _service_track(rng: random.Random, svc: Realised, opts: RepoOptions, monorep
     return track
 
 
-def _root_track(rng: random.Random, files: dict[str, FileEntry], svc_tracks: list[Track], now: int) -> Track:
+def _root_track(
+    rng: random.Random, files: dict[str, FileEntry], svc_tracks: list[Track], now: int
+) -> Track:
     authors = list(dict.fromkeys(p for t in svc_tracks for p in t.authors))[:8]
     first = min(t.timeline[0] for t in svc_tracks) - DAY
-    churn = [p for p in ("README.md", ".github/workflows/ci.yml") if p in files]
+    churn: list[str] = [p for p in ("README.md", ".github/workflows/ci.yml") if p in files]
     track = Track("", files, churn, authors, authors[:3], initial="Set up the monorepo")
     count = len({e.topic for e in files.values()}) + rng.randint(3, 12)
     track.timeline = sorted([first, *(rng.randint(first + DAY, now - DAY) for _ in range(count))])
     return track
 
 
-def build_stream(rng: random.Random, repo: RepoPlan, svcs: Sequence[Realised], opts: RepoOptions) -> Stream:
+def build_stream(
+    rng: random.Random, repo: RepoPlan, svcs: Sequence[Realised], opts: RepoOptions
+) -> Stream:
     feats = repo_features(rng, repo, svcs)
     root = _root_files(rng, repo, svcs, feats)
     tracks = [_service_track(rng, s, opts, repo.monorepo) for s in svcs]
@@ -128,7 +161,9 @@ def build_stream(rng: random.Random, repo: RepoPlan, svcs: Sequence[Realised], o
         person = tracks[0].authors[0]
         alias = person.email.split(".")[0] + "@laptop.local"
         tracks[0].variants[person.email] = alias
-        root[".mailmap"] = FileEntry(rf.mailmap([(person.name, person.email, alias)]), 0, "Add .mailmap")
+        root[".mailmap"] = FileEntry(
+            rf.mailmap([(person.name, person.email, alias)]), 0, "Add .mailmap"
+        )
     times = [t for tr in tracks for t in tr.timeline]
     tags = _tag_plan(rng, times) if "release.versioned" in feats else []
     if "release.changelog" in feats:

@@ -10,12 +10,13 @@ from rung.demo import practices as pr
 from rung.demo.descriptor import CatalogEntry, render
 from rung.demo.history import FileEntry
 from rung.demo.kit import Ctx, Kit, Toolchain
+from rung.demo.lang_dotnet import csharp_kit
 from rung.demo.lang_go import go_kit
 from rung.demo.lang_jvm import java_kit
 from rung.demo.lang_misc import php_kit, rust_kit
-from rung.demo.lang_more import csharp_kit, ruby_kit
 from rung.demo.lang_node import node_kit
 from rung.demo.lang_python import python_kit
+from rung.demo.lang_ruby import ruby_kit
 from rung.demo.plan import PORTS, VARIANTS, ServicePlan
 
 KITS: dict[str, Kit] = {
@@ -95,7 +96,9 @@ def add_descriptor(svc: Realised, description: str) -> None:
         extra=svc.annotations,
     )
     stage = 1 if plan.ident.critical else 2
-    svc.files["catalog-info.yaml"] = FileEntry(render(entry), stage, "Register in the service catalog")
+    svc.files["catalog-info.yaml"] = FileEntry(
+        render(entry), stage, "Register in the service catalog"
+    )
 
 
 def _readme(s: Realised) -> dict[str, str]:
@@ -113,15 +116,44 @@ def _k8s(s: Realised) -> dict[str, str]:
 
 Builder = Callable[[Realised], Mapping[str, str]]
 
+
+def _dockerignore(s: Realised) -> dict[str, str]:
+    return {".dockerignore": "\n".join(s.tool.ignore) + "\n"}
+
+
+def _env_example(s: Realised) -> dict[str, str]:
+    return {".env.example": pr.env_example(s.plan.name, s.plan.datastore, s.port)}
+
+
+def _overlays(s: Realised) -> dict[str, str]:
+    return pr.overlays(s.features)
+
+
+def _alerts(s: Realised) -> dict[str, str]:
+    return {"deploy/monitoring/alerts.yaml": pr.alert_rules(s.plan.name)}
+
+
+def _runbook(s: Realised) -> dict[str, str]:
+    return {"docs/runbook.md": pr.runbook(s.plan.name)}
+
+
+def _openapi(s: Realised) -> dict[str, str]:
+    return {"api/openapi.yaml": pr.openapi(s.plan.name, s.plan.ident.description)}
+
+
+def _adrs(s: Realised) -> dict[str, str]:
+    return pr.adrs(s.plan.name, s.plan.datastore)
+
+
 PRACTICE_FILES: tuple[tuple[str, str, Builder], ...] = (
     ("readme.present", "Add README", _readme),
     ("container.dockerfile", "Containerise the service", _docker),
-    ("container.dockerignore", "Add .dockerignore", lambda s: {".dockerignore": "\n".join(s.tool.ignore) + "\n"}),
-    ("config.template", "Document configuration", lambda s: {".env.example": pr.env_example(s.plan.name, s.plan.datastore, s.port)}),
+    ("container.dockerignore", "Add .dockerignore", _dockerignore),
+    ("config.template", "Document configuration", _env_example),
     ("deploy.k8s", "Add Kubernetes manifests", _k8s),
-    ("config.per_environment", "Add per-environment configuration", lambda s: pr.overlays(s.features)),
-    ("obs.alert_rules", "Add alerting rules", lambda s: {"deploy/monitoring/alerts.yaml": pr.alert_rules(s.plan.name)}),
-    ("ops.runbook", "Write the runbook", lambda s: {"docs/runbook.md": pr.runbook(s.plan.name)}),
-    ("api.spec", "Publish the OpenAPI contract", lambda s: {"api/openapi.yaml": pr.openapi(s.plan.name, s.plan.ident.description)}),
-    ("docs.architecture", "Record architecture decisions", lambda s: pr.adrs(s.plan.name, s.plan.datastore)),
-)  # fmt: skip
+    ("config.per_environment", "Add per-environment configuration", _overlays),
+    ("obs.alert_rules", "Add alerting rules", _alerts),
+    ("ops.runbook", "Write the runbook", _runbook),
+    ("api.spec", "Publish the OpenAPI contract", _openapi),
+    ("docs.architecture", "Record architecture decisions", _adrs),
+)
