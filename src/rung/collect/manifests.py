@@ -14,13 +14,13 @@ Names are lower-cased; PyPI names are normalised per PEP 503; Maven and Gradle n
 from __future__ import annotations
 
 import configparser
+import fnmatch
 import json
 import posixpath
 import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from typing import Any
 
 import yaml
@@ -332,11 +332,13 @@ _PARSERS: tuple[tuple[str, Parser], ...] = (
 )
 
 
+_ANY_MANIFEST = re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g, _ in _PARSERS))
+
+
 def _parser_for(path: str) -> Parser | None:
     base = posixpath.basename(path).lower()
-    for pattern, parser in _PARSERS:
-        if fnmatchcase(base, pattern):
-            return parser
+    if _ANY_MANIFEST.match(base):
+        return next(parser for pattern, parser in _PARSERS if fnmatch.fnmatchcase(base, pattern))
     parent = posixpath.basename(posixpath.dirname(path)).lower()
     if parent == "requirements" and base.endswith(".txt"):
         return _requirements

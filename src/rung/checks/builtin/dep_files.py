@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
-from fnmatch import fnmatchcase
+from collections.abc import Iterator
 
 from rung.checks.base import Evidence, Finding, check
-from rung.checks.builtin.depmatch import dep_evidence, matching, names, verdict
+from rung.checks.builtin.depmatch import base_matches, dep_evidence, matching, names, verdict
 from rung.checks.util import first_line
 from rung.collect.facts import ServiceFacts
 
@@ -123,14 +122,8 @@ SCRIPT_FILES = (
 )  # fmt: skip
 
 
-def _matches(path: str, globs: Iterable[str]) -> bool:
-    base = posixpath.basename(path).lower()
-    return any(fnmatchcase(base, g) for g in globs)
-
-
-def _top_dirs(facts: ServiceFacts) -> set[str]:
-    """The service root and the repository root ("" for the latter)."""
-    return {"" if facts.root in (".", "") else facts.root.rstrip("/"), ""}
+def _matches(path: str, globs: tuple[str, ...]) -> bool:
+    return base_matches(path, globs)
 
 
 def _in_ci_dir(path: str) -> bool:
@@ -143,30 +136,29 @@ def ci_files(facts: ServiceFacts) -> list[str]:
     root = [
         p
         for p in facts.repo_files
-        if p.startswith(CI_DIRS) or (posixpath.dirname(p) == "" and _matches(p, CI_FILES))
+        if p.startswith(CI_DIRS) or ("/" not in p and _matches(p, CI_FILES))
     ]
     return list(dict.fromkeys([*tree, *root]))
 
 
-def _shared_files(facts: ServiceFacts, globs: Iterable[str]) -> list[str]:
-    """Files of the service tree, then the same files at the top of the repository root."""
-    tops = _top_dirs(facts)
-    globs = tuple(globs)
-    tree = [p for p in facts.files if _matches(p, globs)]
-    root = [p for p in facts.repo_files if posixpath.dirname(p) in tops and _matches(p, globs)]
-    return list(dict.fromkeys([*tree, *root]))
+def _candidates(facts: ServiceFacts) -> list[str]:
+    """The service tree, then the files at the top of the repository root."""
+    return list(dict.fromkeys([*facts.files, *(p for p in facts.repo_files if "/" not in p)]))
 
 
 def _coverage_evidence(facts: ServiceFacts) -> Iterator[Evidence]:
     yield from dep_evidence(matching(facts, COVERAGE_LIBS), "coverage tool")
-    for p in _shared_files(facts, COVERAGE_CONFIG_FILES):
-        yield Evidence(p, None, "coverage configuration")
+    files = _candidates(facts)
+    for p in files:
+        if _matches(p, COVERAGE_CONFIG_FILES):
+            yield Evidence(p, None, "coverage configuration")
     for glob, pattern in COVERAGE_CONTENT:
-        for p in _shared_files(facts, (glob,)):
-            line = first_line(facts.texts.get(p, ""), pattern)
+        for p in files:
+            line = first_line(facts.texts.get(p, ""), pattern) if _matches(p, (glob,)) else None
             if line is not None:
                 yield Evidence(p, line, "coverage configuration")
-    for p in [*ci_files(facts), *_shared_files(facts, SCRIPT_FILES)]:
+    scripts = [p for p in files if _matches(p, SCRIPT_FILES)]
+    for p in dict.fromkeys([*ci_files(facts), *scripts]):
         line = first_line(facts.texts.get(p, ""), COVERAGE_FLAG)
         if line is not None:
             yield Evidence(p, line, "coverage measured in CI or scripts")

@@ -16,7 +16,12 @@ from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
 from rung.checks.base import Evidence, Finding, check, failed, not_applicable, passed, unknown
-from rung.checks.builtin.depmatch import MAX_EVIDENCE, PLUGIN_ECOSYSTEMS, manifest_trouble
+from rung.checks.builtin.depmatch import (
+    MAX_EVIDENCE,
+    PLUGIN_ECOSYSTEMS,
+    base_matches,
+    manifest_trouble,
+)
 from rung.collect.facts import ServiceFacts
 from rung.collect.files import parent_dirs
 from rung.collect.manifests import is_manifest, is_pinned, iter_requirements
@@ -46,11 +51,13 @@ _NOTES = {"maven": ": Maven has no standard lock file"}
 _NOT_WORKSPACE = frozenset({"go"})  # lock files that only lock the module beside them
 
 
+_LOCK_GLOBS = tuple(glob for glob, _ in LOCK_FILES)
+
+
 def lock_ecosystem(path: str) -> str | None:
     base = posixpath.basename(path).lower()
-    for glob, eco in LOCK_FILES:
-        if fnmatchcase(base, glob):
-            return eco
+    if base_matches(path, _LOCK_GLOBS):
+        return next(eco for glob, eco in LOCK_FILES if fnmatchcase(base, glob))
     if base.endswith(".lockfile") and "dependency-locks" in path.lower().split("/"):
         return "gradle"  # Gradle < 7 per-configuration lock files
     return None
@@ -76,8 +83,8 @@ def _locks(facts: ServiceFacts) -> Iterator[tuple[str, Evidence]]:
             yield eco, Evidence(p, None, f"{eco} lock file")
     above = set(parent_dirs(facts.root)) | {""} if facts.root not in (".", "") else set()
     for p in facts.repo_files:
-        eco = lock_ecosystem(p)
-        if eco and eco not in _NOT_WORKSPACE and posixpath.dirname(p) in above:
+        eco = lock_ecosystem(p) if p.rpartition("/")[0] in above else None
+        if eco and eco not in _NOT_WORKSPACE:
             yield eco, Evidence(p, None, f"workspace {eco} lock file")
     for p in _requirements_files(facts):
         text = facts.texts.get(p)

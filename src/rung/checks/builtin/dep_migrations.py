@@ -111,11 +111,15 @@ def has_database(facts: ServiceFacts) -> bool:
     return bool(func(facts))
 
 
+_PATH_PREFILTER = re.compile(r"migrat|changelog|alembic|flyway|\.sql$")
+
+
 def _migration_files(facts: ServiceFacts) -> Iterator[Evidence]:
     seen: set[str] = set()  # one evidence per tool
     for p in facts.files:
         low = p.lower()
-        for tool, pattern in MIGRATION_PATHS:
+        named = _PATH_PREFILTER.search(low) is not None
+        for tool, pattern in MIGRATION_PATHS if named else ():
             if tool not in seen and pattern.search(low):
                 seen.add(tool)
                 yield Evidence(p, None, f"{tool} migration")

@@ -7,8 +7,11 @@ Maven/Gradle names "group:artifact"), optionally scoped to ecosystems with a pre
 
 from __future__ import annotations
 
+import fnmatch
+import posixpath
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from rung.checks.base import Evidence, Finding, failed, passed, unknown
 from rung.collect.facts import Dependency, ServiceFacts
@@ -25,6 +28,16 @@ def names(*rules: str) -> re.Pattern[str]:
         eco, _, name = rule.rpartition(" ")
         alts.append(f"(?:{eco or _ANY}) (?:{name})")
     return re.compile("|".join(alts))
+
+
+@lru_cache(maxsize=64)
+def _globs_re(globs: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{fnmatch.translate(g.lower())})" for g in globs))
+
+
+def base_matches(path: str, globs: tuple[str, ...]) -> bool:
+    """Whether the base name of `path` matches any glob (case-insensitive)."""
+    return _globs_re(globs).match(posixpath.basename(path).lower()) is not None
 
 
 def matching(facts: ServiceFacts, pattern: re.Pattern[str]) -> list[Dependency]:
