@@ -12,7 +12,7 @@ from rung.collect.gitcmd import GitError
 from rung.collect.history import read_history
 from rung.collect.live import probe_live
 from rung.collect.manifests import parse_manifests
-from rung.collect.secrets import scan_secrets
+from rung.collect.secrets import scan_repository_secrets, secrets_under
 
 
 def collect_repository(
@@ -37,21 +37,29 @@ def collect_repository(
     roots = [s.root for s in services]
     try:
         histories = read_history(repo_path, roots)
-    except (GitError, NotImplementedError) as exc:
-        histories = {r: GitFacts(available=False, reason=str(exc)) for r in roots}
+    except Exception as exc:  # never raise for repository content
+        reason = f"cannot read git history: {type(exc).__name__}: {exc}"
+        histories = {r: GitFacts(available=False, reason=reason) for r in roots}
+    # each file is scanned once per repository, then each service takes its part
+    in_services = [p for p in idx.files if any(under(p, r) for r in roots)]
+    secret_hits, secret_errors = scan_repository_secrets(idx.texts, in_services)
     single = len(services) == 1 and services[0].root in (".", "")
     repo_files = tuple(idx.files)
     out: list[ServiceFacts] = []
     for svc in services:
         files = tuple(p for p in idx.files if under(p, svc.root))
-        deps, manifest_errors = parse_manifests(idx.texts, files)
-        secrets, secret_error = scan_secrets(repo_path, idx.texts, files)
+        try:
+            deps, manifest_errors = parse_manifests(idx.texts, files)
+        except Exception as exc:  # never raise for repository content
+            deps, manifest_errors = [], {svc.root: f"manifests not read: {type(exc).__name__}"}
+        secrets, secret_error = secrets_under(svc.root, secret_hits, secret_errors)
         out.append(
             ServiceFacts(
                 service=svc,
                 files=files,
                 repo_files=repo_files,
                 texts=idx.texts,
+                sizes=idx.sizes,
                 skipped=idx.skipped,
                 dependencies=tuple(deps),
                 manifest_errors=manifest_errors,

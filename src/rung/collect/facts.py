@@ -68,6 +68,7 @@ class ServiceFacts:
     files: tuple[str, ...] = ()  # tracked files in the service tree (vendored trees excluded)
     repo_files: tuple[str, ...] = ()  # tracked files of the whole repository (same exclusions)
     texts: Mapping[str, str] = field(default_factory=dict)  # readable text of bounded files
+    sizes: Mapping[str, int] = field(default_factory=dict)  # path -> bytes, shared per repository
     skipped: Mapping[str, str] = field(default_factory=dict)  # path -> why it was not read
     dependencies: tuple[Dependency, ...] = ()
     manifest_errors: Mapping[str, str] = field(default_factory=dict)  # path -> parse error

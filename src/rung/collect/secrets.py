@@ -136,15 +136,18 @@ def scan_repository_secrets(
     todo = [p for p in dict.fromkeys(files) if p in texts and _worth_scanning(p, texts[p])]
     if not todo:
         return hits, errors
-    with _detect_secrets() as engine:
-        for path in todo:
-            try:
-                found = engine.scan(path, texts[path])
-            except Exception as exc:  # detect-secrets failed on this file: note, continue
-                errors[path] = f"{type(exc).__name__} in detect-secrets"
-                continue
-            if found:
-                hits[path] = found
+    try:
+        with _detect_secrets() as engine:
+            for path in todo:
+                try:
+                    found = engine.scan(path, texts[path])
+                except Exception as exc:  # detect-secrets failed on this file: note, go on
+                    errors[path] = f"{type(exc).__name__} in detect-secrets"
+                    continue
+                if found:
+                    hits[path] = found
+    except Exception as exc:  # detect-secrets itself could not be set up
+        return {}, dict.fromkeys(todo, f"{type(exc).__name__} setting up detect-secrets")
     return hits, errors
 
 
