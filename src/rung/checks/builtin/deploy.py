@@ -42,7 +42,7 @@ NAME_SUFFIXES = ("", "-deployment", "-statefulset", "-rollout", "-service")
 _DOC_SPLIT = re.compile(r"^---(?:[ \t].*)?$", re.MULTILINE)
 _KIND = re.compile(r"^kind:[ \t]*[\"']?([A-Za-z]+)", re.MULTILINE)
 _API = re.compile(r"^apiVersion:", re.MULTILINE)
-_PROBE = re.compile(r"^\s*-?\s*[\"']?(livenessProbe|readinessProbe)[\"']?\s*:", re.MULTILINE)
+_PROBE = re.compile(r"^[ \t]*-?[ \t]*[\"']?(livenessProbe|readinessProbe)[\"']?\s*:", re.MULTILINE)
 _YAML_ERRORS = (yaml.YAMLError, ValueError, TypeError, RecursionError, OverflowError)
 
 
