@@ -397,7 +397,46 @@ RUST_EXPECT = {
     "data.migrations": ("migrations/20240101000000_init.sql", None),
 }
 
+ELIXIR_RICH = {
+    "mix.exs": lines(
+        "defmodule Svc.MixProject do",
+        "  use Mix.Project",
+        "  defp deps do",
+        "    [",
+        '      {:prom_ex, "~> 1.9"},',
+        '      {:opentelemetry, "~> 1.3"},',
+        '      {:sentry, "~> 10.0"},',
+        '      {:fuse, "~> 2.5"},',
+        '      {:ecto_sql, "~> 3.11"},',
+        '      {:excoveralls, "~> 0.18", only: :test}',
+        "    ]",
+        "  end",
+        "end",
+    ),
+    "mix.lock": "%{}\n",
+    "priv/repo/migrations/20240101000000_create_users.exs": "defmodule M do\nend\n",
+}
+ELIXIR_PLAIN = {
+    "mix.exs": lines(
+        "defmodule S do",
+        "  defp deps do",
+        '    [{:plug, "~> 1.15"}, {:postgrex, ">= 0.0.0"}]',
+        "  end",
+        "end",
+    )
+}
+ELIXIR_EXPECT = {
+    "obs.metrics": ("mix.exs", 5),
+    "obs.tracing": ("mix.exs", 6),
+    "obs.error_tracking": ("mix.exs", 7),
+    "resilience.patterns": ("mix.exs", 8),
+    "tests.coverage": ("mix.exs", 10),
+    "security.lockfile": ("mix.lock", None),
+    "data.migrations": ("priv/repo/migrations/20240101000000_create_users.exs", None),
+}
+
 ECOSYSTEMS = {
+    "elixir": (ELIXIR_RICH, ELIXIR_PLAIN, ELIXIR_EXPECT),
     "python": (PY_RICH, PY_PLAIN, PY_EXPECT),
     "node": (NODE_RICH, NODE_PLAIN, NODE_EXPECT),
     "go": (GO_RICH, GO_PLAIN, GO_EXPECT),
