@@ -187,12 +187,14 @@ def overlays(feats: frozenset[str]) -> dict[str, str]:
 
 def env_example(name: str, datastore: str | None, port: int) -> str:
     url = {
-        "postgres": f"postgresql://{name}:change-me@localhost:5432/{name}",
-        "mysql": f"mysql://{name}:change-me@localhost:3306/{name}",
+        "postgres": f"postgresql://localhost:5432/{name}",
+        "mysql": f"mysql://localhost:3306/{name}",
         "mongodb": f"mongodb://localhost:27017/{name}",
         "redis": "redis://localhost:6379/0",
     }.get(datastore or "", "")
     lines = [f"PORT={port}", "LOG_LEVEL=info"] + ([f"DATABASE_URL={url}"] if url else [])
+    if datastore in ("postgres", "mysql"):
+        lines += [f"DATABASE_USER={name.replace('-', '_')}", "# DATABASE_PASSWORD comes from Vault"]
     return "\n".join(lines) + "\n"
 
 

@@ -182,8 +182,8 @@ CONTRIBUTING = """# Contributing
 """
 
 _DB_IMAGES = {
-    "postgres": ("postgres:16", "POSTGRES_PASSWORD: local"),
-    "mysql": ("mysql:8.4", "MYSQL_ROOT_PASSWORD: local"),
+    "postgres": ("postgres:16", "POSTGRES_HOST_AUTH_METHOD: trust"),
+    "mysql": ("mysql:8.4", "MYSQL_DATABASE: app"),
     "mongodb": ("mongo:7", "MONGO_INITDB_DATABASE: app"),
     "redis": ("redis:7", "REDIS_ARGS: --save ''"),
 }
