@@ -326,7 +326,7 @@ def gemfile(text: str, path: str, texts: Mapping[str, str]) -> list[Raw]:
     out: list[Raw] = []
     stack: list[bool] = []
     for no, raw in enumerate(text.splitlines(), 1):
-        line = raw.split("#", 1)[0] if raw.lstrip().startswith("#") is False else ""
+        line = "" if raw.lstrip().startswith("#") else raw
         if (g := _GROUP.match(line)) is not None:
             stack.append(_DEV_GROUP.search(g.group(1)) is not None)
         elif (m := _GEM.match(line)) is not None:
