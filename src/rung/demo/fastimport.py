@@ -79,10 +79,6 @@ class Stream:
         head = b"tag %s\nfrom :%d\ntagger " % (name.encode(), target)
         self._parts.append(head + tagger.ident(when) + b"\n" + self._data(message.encode()))
 
-    def reset_main(self, target: int) -> None:
-        """Point main at `target` (used to leave main on the last first-parent commit)."""
-        self._parts.append(b"reset %s\nfrom :%d\n\n" % (BRANCH.encode(), target))
-
     def payload(self) -> bytes:
         return b"".join(self._parts) + b"done\n"
 
