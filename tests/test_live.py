@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -45,10 +46,9 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Location", location)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        try:
+        # the probe may stop reading (timeout, body limit)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the probe stopped reading (timeout, body limit)
 
     def log_message(self, format: str, *args: object) -> None:
         pass
