@@ -7,8 +7,8 @@ import re
 from collections.abc import Iterator
 
 from rung.checks.base import Evidence, Finding, check
-from rung.checks.builtin.depmatch import base_matches, dep_evidence, matching, names, verdict
-from rung.checks.util import first_line
+from rung.checks.builtin.depmatch import base_matches, matching, names, verdict
+from rung.checks.util import dep_evidence, first_line
 from rung.collect.facts import ServiceFacts
 
 _JVM = "maven|gradle"

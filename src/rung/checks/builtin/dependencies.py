@@ -17,10 +17,10 @@ from rung.checks.base import CheckSpec, Evidence, Finding, check
 from rung.checks.builtin.dep_files import CONTRACT, COVERAGE
 from rung.checks.builtin.dep_lockfile import LOCKFILE
 from rung.checks.builtin.dep_migrations import MIGRATIONS
-from rung.checks.builtin.depmatch import dep_evidence, matching, names, verdict
+from rung.checks.builtin.depmatch import matching, names, verdict
 from rung.checks.builtin.observability import ROUTE_PATTERNS
 from rung.checks.builtin.tests import is_test_file
-from rung.checks.util import first_line
+from rung.checks.util import dep_evidence, first_line
 from rung.collect.facts import ServiceFacts
 
 _JVM = "maven|gradle"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import lru_cache
 
 from rung.checks.base import Evidence, Finding, failed, passed, unknown
@@ -42,11 +42,6 @@ def base_matches(path: str, globs: tuple[str, ...]) -> bool:
 
 def matching(facts: ServiceFacts, pattern: re.Pattern[str]) -> list[Dependency]:
     return [d for d in facts.dependencies if pattern.fullmatch(f"{d.ecosystem} {d.name}")]
-
-
-def dep_evidence(deps: Iterable[Dependency], what: str) -> Iterator[Evidence]:
-    for d in deps:
-        yield Evidence(d.manifest, d.line, f"{what}: {d.name}")
 
 
 def first(items: Iterable[Evidence], n: int = MAX_EVIDENCE) -> list[Evidence]:
