@@ -11,11 +11,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from rung.assess.service import ServiceAssessment, ServiceScan, assess_service
+from rung.assess.levels import Override
+from rung.assess.portfolio import assess_portfolio
+from rung.assess.service import ServiceAssessment, ServiceScan
+from rung.assess.stability import DEFAULT_STABILITY, StabilityState
 from rung.catalog.entity import Service
 from rung.checks.base import Finding, Status
 from rung.model.loader import LoadedModel
-from rung.model.schema import Model
+from rung.model.schema import Model, RiskPolicy
+from rung.model.workspace import StabilitySettings
 
 
 @dataclass(frozen=True)
@@ -119,9 +123,16 @@ def run_scan(
     live: bool = True,
     progress: ProgressCallback | None = None,
     previous: Mapping[str, ServiceScan] | None = None,
+    policy: RiskPolicy | None = None,
+    overrides: Mapping[str, Mapping[str, Override]] | None = None,
+    previous_states: Mapping[str, StabilityState] | None = None,
+    stability: StabilitySettings | None = None,
 ) -> ScanResult:
     """Scan the repositories under `paths`. With `previous` (the last snapshot's scans by
-    service name), services whose cache key is unchanged are reused (incremental scan)."""
+    service name), services whose cache key is unchanged are reused (incremental scan).
+    `policy` (the workspace's, see rung.assess.portfolio.effective_policy), `overrides`
+    (valid attestations and waivers by service) and `previous_states` (the last
+    snapshot's stability states) feed rung.assess.portfolio.assess_portfolio."""
     from rung.catalog.discover import discover
     from rung.checks.custom import custom_checks
     from rung.checks.registry import default_registry
@@ -188,8 +199,14 @@ def run_scan(
                     scans += failed_scans(services, f"scan failed: {exc}", check_ids)
                 done_repos += 1
                 report(os.path.basename(repo))
-    assessments = sorted(
-        (assess_service(model.model, s, profile=profile) for s in scans), key=lambda a: a.name
+    assessments = assess_portfolio(
+        model.model,
+        scans,
+        policy=policy,
+        profile=profile,
+        overrides=overrides,
+        previous=previous_states,
+        stability=stability or DEFAULT_STABILITY,
     )
     return ScanResult(
         model=model,

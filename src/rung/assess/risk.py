@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from rung.assess.stability import StabilityState, stabilise
 from rung.model.schema import RiskFactor, RiskPolicy
+from rung.model.workspace import StabilitySettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,23 +34,51 @@ class RiskResult:
     explanation: tuple[FactorPoints, ...]
     pinned: int | None = None
     pin_reason: str | None = None
+    stability: StabilityState | None = None  # None: computed without stability
+    critical_chain: tuple[str, ...] = ()  # (root, ..., self) when on the critical path
+
+    @property
+    def raw_level(self) -> int:
+        """What the points give this snapshot (same as computed_level)."""
+        return self.computed_level
+
+    @property
+    def stable_level(self) -> int:
+        """The computed level after stability (before any pin)."""
+        return self.stability.stable if self.stability is not None else self.computed_level
+
+    @property
+    def inherited_from(self) -> str | None:
+        """The declared critical-path service this one inherits the flag from."""
+        return self.critical_chain[0] if len(self.critical_chain) > 1 else None
+
+
+def _exact(factor: RiskFactor, value: object) -> int | None:
+    for key, pts in factor.points.items():
+        if type(key) is type(value) and key == value:
+            return pts
+    return None
 
 
 def factor_points(factor: RiskFactor, value: object) -> int:
-    """Points of the highest threshold not above `value`; booleans map directly;
-    a missing value earns nothing."""
+    """Points of the highest threshold not above `value`; booleans and texts map exactly
+    (a text that reads as a number also meets numeric thresholds); a missing value earns
+    nothing."""
     if value is None:
         return 0
-    if isinstance(value, bool):
-        for key, pts in factor.points.items():
-            if isinstance(key, bool) and key is value:
-                return pts
-        return 0
+    if isinstance(value, bool | str):
+        exact = _exact(factor, value)
+        if exact is not None or isinstance(value, bool):
+            return exact or 0
+        try:
+            value = float(value)
+        except ValueError:
+            return 0
     if not isinstance(value, int | float):
         return 0
     best: tuple[float, int] | None = None
     for key, pts in factor.points.items():
-        if isinstance(key, bool):
+        if isinstance(key, bool | str):
             continue
         if key <= value and (best is None or key > best[0]):
             best = (key, pts)
@@ -67,14 +97,26 @@ def required_level(
     pin: int | None = None,
     pin_reason: str | None = None,
     max_level: int | None = None,
+    previous: StabilityState | None = None,
+    stability: StabilitySettings | None = None,
+    critical_chain: tuple[str, ...] = (),
 ) -> RiskResult:
+    """The required level from `signals`. With `stability`, the computed level is
+    stabilised against `previous` (rung.assess.stability); a pin is in force whatever."""
     explanation = tuple(
         FactorPoints(name, f.signal, signals.get(f.signal), factor_points(f, signals.get(f.signal)))
         for name, f in policy.factors.items()
     )
     points = sum(fp.points for fp in explanation)
-    computed = level_for_points(policy, points)
-    if max_level is not None:
-        computed = min(computed, max_level)
-    level = pin if pin is not None else computed
-    return RiskResult(level, computed, points, explanation, pin, pin_reason)
+
+    def level_of(pts: int) -> int:
+        lvl = level_for_points(policy, pts)
+        return min(lvl, max_level) if max_level is not None else lvl
+
+    computed = level_of(points)
+    state = None
+    if stability is not None:
+        state = stabilise(previous, points, level_of, stability)
+    stable = state.stable if state is not None else computed
+    level = pin if pin is not None else stable
+    return RiskResult(level, computed, points, explanation, pin, pin_reason, state, critical_chain)

@@ -11,6 +11,7 @@ from rung.catalog.entity import Service
 from rung.checks.base import Finding
 from rung.collect.facts import GitFacts
 from rung.model.schema import Model, RiskPolicy
+from rung.model.workspace import CATALOG_FIELDS
 
 DEFAULT_POLICY = RiskPolicy.model_validate(
     {
@@ -69,11 +70,13 @@ def risk_signals(service: Service, signals: Mapping[str, object]) -> dict[str, o
     """Signals the risk policy may read: scan signals plus catalog facts."""
     out = dict(signals)
     out["catalog.critical_path"] = bool(service.critical_path)
-    out["catalog.lifecycle"] = service.lifecycle
-    out["catalog.type"] = service.type
-    out["catalog.system"] = service.system
+    for name in CATALOG_FIELDS:  # every text field of the catalog entry
+        value = getattr(service, name)
+        out[f"catalog.{name}"] = str(value) if value is not None else None
     for key, value in service.annotations.items():
         out.setdefault(f"catalog.annotations.{key}", value)
+    for key, value in service.labels.items():
+        out.setdefault(f"catalog.labels.{key}", value)
     return out
 
 
@@ -84,15 +87,19 @@ def assess_service(
     profile: str | None = None,
     overrides: Mapping[str, Override] | None = None,
     policy: RiskPolicy | None = None,
+    risk: RiskResult | None = None,
 ) -> ServiceAssessment:
+    """Assess one service; `risk` (from rung.assess.portfolio) replaces the required level
+    this function would compute from the service alone."""
     svc = scan.service
-    risk = required_level(
-        policy or model.risk or DEFAULT_POLICY,
-        risk_signals(svc, scan.signals),
-        pin=svc.required_level_pin,
-        pin_reason=svc.required_level_reason,
-        max_level=model.max_level(),
-    )
+    if risk is None:
+        risk = required_level(
+            policy or model.risk or DEFAULT_POLICY,
+            risk_signals(svc, scan.signals),
+            pin=svc.required_level_pin,
+            pin_reason=svc.required_level_reason,
+            max_level=model.max_level(),
+        )
     required = min(risk.level, model.max_level())
     areas = assess_areas(model, scan.findings, overrides or {}, required)
     achieved, pillars = rollup(areas)

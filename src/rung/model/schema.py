@@ -78,7 +78,7 @@ class Profile(_Strict):
     focus_factor: int = Field(default=2, ge=1)
 
 
-Threshold = float | bool
+Threshold = float | bool | str  # str: exact values of a text signal (catalog.lifecycle)
 
 
 class RiskFactor(_Strict):
@@ -171,8 +171,5 @@ class Model(_Strict):
 
     def expectations(self) -> list[tuple[Area, int, Expectation]]:
         return [
-            (a, lvl, e)
-            for _, a in self.areas()
-            for lvl in sorted(a.levels)
-            for e in a.levels[lvl]
+            (a, lvl, e) for _, a in self.areas() for lvl in sorted(a.levels) for e in a.levels[lvl]
         ]
