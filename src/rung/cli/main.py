@@ -9,8 +9,11 @@ import click
 
 from rung import __version__
 from rung.cli.checks_cmd import checks_group
+from rung.cli.db_cmd import db_group
 from rung.cli.demo_cmd import demo
+from rung.cli.history_cmd import history
 from rung.cli.model_cmd import model_group
+from rung.cli.report_cmd import report, service, snapshots
 from rung.cli.scan_cmd import scan
 from rung.errors import ExitCode, RungError
 
@@ -29,6 +32,11 @@ cli.add_command(scan)
 cli.add_command(demo)
 cli.add_command(model_group)
 cli.add_command(checks_group)
+cli.add_command(report)
+cli.add_command(service)
+cli.add_command(history)
+cli.add_command(snapshots)
+cli.add_command(db_group)
 
 
 def main(argv: list[str] | None = None) -> None:

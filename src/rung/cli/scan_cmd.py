@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from rung.cli.db_options import db_option, open_store, pause_hook
 from rung.cli.options import AS_OF, console
 
 if TYPE_CHECKING:
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel workers (default: CPUs).")
 @click.option("--no-live", is_flag=True, help="Skip live endpoint probes.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--full", is_flag=True, help="Ignore the incremental cache: rescan every service.")
+@click.option("--no-store", is_flag=True, help="Do not store a snapshot (no database).")
+@db_option
 def scan(
     paths: tuple[str, ...],
     catalog: str | None,
@@ -47,11 +51,18 @@ def scan(
     jobs: int | None,
     no_live: bool,
     quiet: bool,
+    full: bool,
+    no_store: bool,
+    db_url: str | None,
 ) -> int:
-    """Scan the repositories under PATHS (one repository, or folders holding many)."""
+    """Scan the repositories under PATHS (one repository, or folders holding many) and
+    store a snapshot. Services whose HEAD, root, catalog entry, model and check suite are
+    unchanged since the last snapshot reuse its results (live checks always re-run)."""
     from rung.model.loader import load_model
 
     model = load_model(model_ref)
+    store = None if no_store else open_store(db_url)  # a bad database fails before the scan
+    previous = None if store is None or full else store.previous_scans(model.hash)
     result = execute_scan(
         list(paths),
         model,
@@ -61,8 +72,19 @@ def scan(
         jobs=jobs,
         live=not no_live,
         quiet=quiet,
+        previous=previous,
     )
-    return emit(result, fmt=fmt, out=out, service_name=service_name)
+    snapshot_id = None
+    if store is not None:
+        with store:
+            snapshot_id = store.save(result, profile=profile, full=full, pause=pause_hook())
+    rc = emit(result, fmt=fmt, out=out, service_name=service_name, snapshot_id=snapshot_id)
+    if snapshot_id is not None and fmt == "table":
+        reused = sum(1 for a in result.assessments if a.scan.reused)
+        console(err=True).print(
+            f"snapshot {snapshot_id} stored ({len(result.assessments)} services, {reused} reused)"
+        )
+    return rc
 
 
 def execute_scan(paths: list[str], model, *, quiet: bool = False, **kw) -> ScanResult:  # type: ignore[no-untyped-def]

@@ -1,0 +1,125 @@
+"""Exact, backend-independent encodings of what a scan learns (no SQL here).
+
+JSON is written with the key order of the value (signals and stack keep their order,
+which the JSON report shows); the commit history is a compact zlib-compressed encoding:
+authors are listed once, commit times are stored as differences (newest first).
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, fields
+from itertools import pairwise
+from typing import Any
+
+from rung.catalog.entity import Link, Service, ServiceSource
+from rung.checks.base import Evidence, Finding, Status
+from rung.collect.facts import GitFacts
+
+
+def dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def loads(text: str | None) -> Any:
+    return json.loads(text) if text else None
+
+
+# ----- Service ------------------------------------------------------------------------
+
+
+def _tuple(v: Any) -> tuple[Any, ...]:
+    return tuple(v or ())
+
+
+def _links(v: Any) -> tuple[Link, ...]:
+    return tuple(Link(**item) for item in v or ())
+
+
+def _source(v: Any) -> ServiceSource:
+    return ServiceSource(v)
+
+
+def _dict(v: Any) -> dict[str, Any]:
+    return dict(v or {})
+
+
+_SERVICE_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "source": _source,
+    "annotations": _dict,
+    "labels": _dict,
+    "descriptor": _dict,
+    "tags": _tuple,
+    "depends_on": _tuple,
+    "consumes_apis": _tuple,
+    "provides_apis": _tuple,
+    "links": _links,
+}
+
+
+def service_to_json(service: Service) -> str:
+    return dumps(asdict(service))
+
+
+def service_from_json(text: str) -> Service:
+    data = json.loads(text)
+    known = {f.name for f in fields(Service)}
+    kwargs = {k: _SERVICE_FIELDS.get(k, lambda v: v)(v) for k, v in data.items() if k in known}
+    return Service(**kwargs)
+
+
+# ----- findings -----------------------------------------------------------------------
+
+
+def evidence_to_json(evidence: Sequence[Evidence]) -> str:
+    return dumps([[e.path, e.line, e.message] for e in evidence])
+
+
+def finding_from_row(check_id: str, status: str, message: str, evidence: str) -> Finding:
+    ev = tuple(Evidence(p, line, msg) for p, line, msg in json.loads(evidence))
+    return Finding(check_id, Status(status), message, ev)
+
+
+# ----- git history --------------------------------------------------------------------
+
+
+def git_to_blob(git: GitFacts | None) -> bytes | None:
+    if git is None:
+        return None
+    emails: dict[str, int] = {}
+    who = [emails.setdefault(e, len(emails)) for _, e in git.commits]
+    times = [t for t, _ in git.commits]
+    deltas = [times[0], *(a - b for a, b in pairwise(times))] if times else []
+    doc = {
+        "available": git.available,
+        "reason": git.reason,
+        "head": git.head,
+        "tags": list(git.tags),
+        "emails": list(emails),
+        "times": deltas,
+        "who": who,
+    }
+    return zlib.compress(dumps(doc).encode(), 6)
+
+
+def git_from_blob(blob: bytes | None) -> GitFacts | None:
+    if blob is None:
+        return None
+    doc = json.loads(zlib.decompress(blob))
+    times: list[int] = []
+    for i, d in enumerate(doc["times"]):
+        times.append(d if i == 0 else times[-1] - d)
+    emails = doc["emails"]
+    return GitFacts(
+        available=doc["available"],
+        reason=doc["reason"],
+        head=doc["head"],
+        commits=tuple((t, emails[w]) for t, w in zip(times, doc["who"], strict=True)),
+        tags=tuple(doc["tags"]),
+    )
+
+
+def mapping_to_json(value: Mapping[str, object]) -> str:
+    return dumps(dict(value))

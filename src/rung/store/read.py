@@ -1,0 +1,174 @@
+"""Reading snapshots back: the exact scans, and the model they were assessed with."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, Select, func, select
+
+from rung.assess.service import ServiceScan
+from rung.checks.base import Finding
+from rung.errors import StorageError
+from rung.model.loader import LoadedModel
+from rung.store import codec
+from rung.store.schema import FindingRow, ModelDoc, ServiceRow, Snapshot
+
+COMPLETE = "complete"
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    id: int
+    as_of: datetime
+    started_at: datetime
+    finished_at: datetime
+    rung_version: str
+    check_suite: str
+    profile: str | None
+    full: bool
+    services: int
+    reused: int
+    model_id: str
+    model_version: int
+    model_hash: str
+    model_pk: int
+    warnings: tuple[str, ...]
+    repositories: tuple[str, ...]
+
+    def to_json(self) -> dict[str, object]:
+        from rung.report.jsondoc import iso
+
+        return {
+            "id": self.id,
+            "as_of": iso(self.as_of),
+            "started_at": iso(self.started_at),
+            "finished_at": iso(self.finished_at),
+            "rung_version": self.rung_version,
+            "model": {"id": self.model_id, "version": self.model_version, "hash": self.model_hash},
+            "profile": self.profile,
+            "full": self.full,
+            "services": self.services,
+            "reused": self.reused,
+        }
+
+
+@dataclass(frozen=True)
+class StoredSnapshot:
+    info: SnapshotInfo
+    model: LoadedModel
+    scans: tuple[ServiceScan, ...]
+
+
+_INFO_COLUMNS = (
+    Snapshot.id,
+    Snapshot.as_of,
+    Snapshot.started_at,
+    Snapshot.finished_at,
+    Snapshot.rung_version,
+    Snapshot.check_suite,
+    Snapshot.profile,
+    Snapshot.full,
+    Snapshot.services,
+    Snapshot.reused,
+    ModelDoc.model_id,
+    ModelDoc.version,
+    ModelDoc.hash,
+    ModelDoc.id,
+    Snapshot.warnings,
+    Snapshot.repositories,
+)
+
+
+def _info(row: Row[tuple[object, ...]]) -> SnapshotInfo:
+    values = list(row)
+    values[-2] = tuple(json.loads(str(values[-2])))
+    values[-1] = tuple(json.loads(str(values[-1])))
+    return SnapshotInfo(*values)  # type: ignore[arg-type]
+
+
+def _info_query() -> Select[*tuple[Any, ...]]:
+    return (
+        select(*_INFO_COLUMNS)
+        .join(ModelDoc, ModelDoc.id == Snapshot.model_pk)
+        .where(Snapshot.status == COMPLETE)
+    )
+
+
+def list_snapshots(conn: Connection) -> list[SnapshotInfo]:
+    return [_info(r) for r in conn.execute(_info_query().order_by(Snapshot.id))]
+
+
+def latest_id(conn: Connection) -> int | None:
+    found = conn.execute(select(func.max(Snapshot.id)).where(Snapshot.status == COMPLETE)).scalar()
+    return int(found) if found is not None else None
+
+
+def snapshot_info(conn: Connection, snapshot_id: int | None) -> SnapshotInfo:
+    """The snapshot `snapshot_id`, or the latest; a clear error when there is none."""
+    sid = latest_id(conn) if snapshot_id is None else snapshot_id
+    row = None if sid is None else conn.execute(_info_query().where(Snapshot.id == sid)).first()
+    if row is not None:
+        return _info(row)
+    if snapshot_id is None:
+        raise StorageError("no snapshots yet: run `rung scan` first")
+    raise StorageError(f"no snapshot {snapshot_id} (see `rung snapshots`)")
+
+
+_MODELS: dict[str, LoadedModel] = {}
+
+
+def load_model(conn: Connection, model_pk: int) -> LoadedModel:
+    """The stored model document, validated again (cached by hash)."""
+    import yaml
+
+    from rung.model.schema import Model
+
+    row = conn.execute(
+        select(ModelDoc.hash, ModelDoc.source, ModelDoc.document).where(ModelDoc.id == model_pk)
+    ).one()
+    if row.hash not in _MODELS:
+        model = Model.model_validate(yaml.load(row.document, Loader=yaml.CSafeLoader))
+        _MODELS[row.hash] = LoadedModel(model, row.source, row.hash)
+    return _MODELS[row.hash]
+
+
+def load_scans(conn: Connection, snapshot_id: int) -> tuple[ServiceScan, ...]:
+    """Every service scan of one snapshot, exactly as stored, in name order."""
+    table = ServiceRow.__table__
+    services = conn.execute(
+        select(table).where(table.c.snapshot_id == snapshot_id).order_by(table.c.name)
+    ).all()
+    findings: dict[int, dict[str, Finding]] = defaultdict(dict)
+    query = (
+        select(FindingRow.service_pk, FindingRow.check_id, FindingRow.status)
+        .add_columns(FindingRow.message, FindingRow.evidence)
+        .join(ServiceRow, ServiceRow.id == FindingRow.service_pk)
+        .where(ServiceRow.snapshot_id == snapshot_id)
+        .order_by(FindingRow.service_pk, FindingRow.check_id)
+    )
+    for pk, cid, status, message, evidence in conn.execute(query):
+        findings[pk][cid] = codec.finding_from_row(cid, status, message, evidence)
+    return tuple(_scan(row, findings[row.id]) for row in services)
+
+
+def _scan(row: Row[Any], findings: dict[str, Finding]) -> ServiceScan:
+    return ServiceScan(
+        service=codec.service_from_json(row.service),
+        head=row.head,
+        findings=findings,
+        signals=json.loads(row.signals),
+        stack=json.loads(row.stack),
+        notes=tuple(json.loads(row.notes)),
+        git=codec.git_from_blob(row.git),
+        cache_key=row.cache_key,
+        reused=row.reused,
+    )
+
+
+def load_snapshot(conn: Connection, snapshot_id: int | None) -> StoredSnapshot:
+    info = snapshot_info(conn, snapshot_id)
+    return StoredSnapshot(info, load_model(conn, info.model_pk), load_scans(conn, info.id))
