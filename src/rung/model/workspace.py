@@ -244,7 +244,8 @@ def load_workspace_text(text: str, source: str) -> Workspace:
     errors = _check_signals(ws) + _check_bands(ws)
     if errors:
         raise ConfigError("\n".join(errors))
-    warnings = tuple(f"{ws.where(p)}: unknown key ignored" for p in _extras(config, ()))
+    extras = sorted(_extras(config, ()), key=lambda p: (loc.line_of(p) or 0, str(p)))
+    warnings = tuple(f"{ws.where(p)}: unknown key ignored" for p in extras)
     return Workspace(config, source, loc, warnings)
 
 
