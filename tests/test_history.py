@@ -202,3 +202,18 @@ def test_nested_roots(tmp_path: Path, roots: list[str]) -> None:
     commit(repo, {"other": "2"})
     all_roots = [*roots, "svc/sub"]
     assert_same_as_git(repo, all_roots)
+
+
+def test_collector_reports_unavailable_history(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from rung.catalog.entity import Service
+    from rung.collect.collector import collect_repository
+
+    repo = Repo(tmp_path / "empty")
+    (repo.path / "a.txt").write_text("x")
+    repo.git("add", "a.txt")  # tracked, never committed
+    svc = Service(name="e", repo_path=str(repo.path), repo_name="empty")
+    (facts,) = collect_repository(str(repo.path), [svc], datetime(2026, 1, 1, tzinfo=UTC))
+    assert facts.git == GitFacts(available=False, reason="repository has no commits")
+    assert facts.files == ("a.txt",)

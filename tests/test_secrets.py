@@ -190,3 +190,40 @@ def test_same_findings_as_plain_detect_secrets(tmp_path: Path) -> None:
     assert plain - ours == {("web/twilio.py", "Hex High Entropy String")}
     assert ours - plain == set()
     assert len(ours) >= 15
+
+
+def test_collector_scans_each_file_once_and_splits_per_service(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime
+
+    from gitrepo import make_repo
+    from rung.catalog.entity import Service
+    from rung.collect.collector import collect_repository
+
+    repo = make_repo(tmp_path / "mono", TEXTS)
+    scanned: list[str] = []
+    original = secrets_module._Engine.scan
+
+    def counting(self: secrets_module._Engine, path: str, text: str) -> list[SecretHit]:
+        scanned.append(path)
+        return original(self, path, text)
+
+    monkeypatch.setattr(secrets_module._Engine, "scan", counting)
+    services = [
+        Service(name=n, repo_path=str(repo.path), repo_name="mono", root=r)
+        for n, r in (("whole", "."), ("svc", "svc"), ("other", "other"))
+    ]
+    whole, svc, other = collect_repository(
+        str(repo.path), services, datetime(2026, 1, 1, tzinfo=UTC), live=False
+    )
+    assert sorted(scanned) == sorted(set(scanned))  # each file at most once
+    assert {h.path for h in svc.secrets} == {
+        "svc/app/client.py",
+        "svc/config.env",
+        "svc/deploy/id_rsa",
+    }
+    assert {h.path for h in other.secrets} == {"other/settings.py"}
+    assert len(whole.secrets) == len(svc.secrets) + len(other.secrets)
+    assert whole.secret_scan_error is None
+    assert svc.sizes["svc/config.env"] == len(TEXTS["svc/config.env"])
