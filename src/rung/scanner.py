@@ -59,6 +59,7 @@ def scan_repository(
     from rung.checks.registry import default_registry
     from rung.checks.runner import run_checks
     from rung.collect.collector import collect_repository
+    from rung.collect.files import under
     from rung.collect.signals import git_signals
     from rung.collect.stack import stack_facts
     from rung.incremental import cache_key
@@ -67,7 +68,8 @@ def scan_repository(
     specs = list(registry)
     out: list[ServiceScan] = []
     for facts in collect_repository(repo_path, services, as_of, live=live):
-        notes = [f"{p}: {why}" for p, why in sorted(facts.skipped.items()) if p in set(facts.files)]
+        root = facts.service.root
+        notes = [f"{p}: {why}" for p, why in sorted(facts.skipped.items()) if under(p, root)]
         notes += [f"{p}: {why}" for p, why in sorted(facts.manifest_errors.items())]
         if facts.collect_error:
             notes.insert(0, facts.collect_error)
