@@ -70,9 +70,7 @@ class Repo:
         for rel in remove:
             self.git("rm", "-q", "-r", rel)
         self.git("add", "-A")
-        self.git(
-            "commit", "-q", "--allow-empty", "-m", message, env=_env(author, email, date)
-        )
+        self.git("commit", "-q", "--allow-empty", "-m", message, env=_env(author, email, date))
         return self.git("rev-parse", "HEAD").strip()
 
     def tag(self, name: str) -> None:

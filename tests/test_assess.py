@@ -80,7 +80,9 @@ MODEL = Model.model_validate(
                             1: [{"id": "one", "expectation": "e", "evidence": {"all": ["c.one"]}}],
                             2: [{"id": "two", "expectation": "e", "evidence": {"all": ["c.two"]}}],
                             3: [{"id": "att", "expectation": "e", "evidence": {"attest": True}}],
-                            4: [{"id": "four", "expectation": "e", "evidence": {"all": ["c.four"]}}],
+                            4: [
+                                {"id": "four", "expectation": "e", "evidence": {"all": ["c.four"]}}
+                            ],
                         },
                     },
                     {

@@ -101,7 +101,8 @@ def test_unknown_keys_warn_with_line() -> None:
 
 def test_unknown_profile_focus_area_rejected() -> None:
     bad = GOOD.replace("focus: [docs]", "focus: [docs, testing]")
-    with pytest.raises(ConfigError, match=r"tiny.yaml:26: profiles.fintech.focus\[1\]: unknown area"):
+    expected = r"tiny.yaml:26: profiles.fintech.focus\[1\]: unknown area"
+    with pytest.raises(ConfigError, match=expected):
         load_model_text(bad, "tiny.yaml", registry=REG)
 
 
@@ -139,7 +140,9 @@ def test_model_file_on_disk_and_unknown_builtin(tmp_path: Path) -> None:
 def test_merge_models_overrides_by_id() -> None:
     base = {
         "id": "b",
-        "pillars": [{"id": "p", "areas": [{"id": "a", "name": "A", "levels": {1: ["x"], 2: ["y"]}}]}],
+        "pillars": [
+            {"id": "p", "areas": [{"id": "a", "name": "A", "levels": {1: ["x"], 2: ["y"]}}]}
+        ],
         "profiles": {"e": {"focus": ["a"]}},
         "risk": {"factors": {"f": 1, "g": 2}, "levels": {0: 1}},
     }

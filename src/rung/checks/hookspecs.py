@@ -19,6 +19,6 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 
 class RungSpec:
-    @hookspec  # type: ignore[untyped-decorator]
+    @hookspec
     def rung_checks(self) -> list[CheckSpec]:  # type: ignore[empty-body]
         """Return the checks this plugin provides."""

@@ -39,6 +39,6 @@ MODULES = (
 )
 
 
-@hookimpl  # type: ignore[untyped-decorator]
+@hookimpl
 def rung_checks() -> list[CheckSpec]:
     return [spec for module in MODULES for spec in module.CHECKS]
