@@ -175,3 +175,34 @@ def test_scan_prints_snapshot_stored(portfolio: Path, db_url: str) -> None:
     assert "snapshot 1 stored (3 services, 0 reused)" in err
     code, _out, err = rung(*scan_args(portfolio, db_url))
     assert "snapshot 2 stored (3 services, 3 reused)" in err
+
+
+def test_required_levels_and_overrides_are_kept_as_assessed(portfolio: Path, db_url: str) -> None:
+    from rung.assess.levels import ExpState, Override
+    from rung.assess.portfolio import stability_states
+    from rung.assess.stability import StabilityState
+    from rung.report.jsondoc import portfolio_json
+
+    model = load_model(str(portfolio / "model.yaml"))
+    attested = Override(ExpState.ATTESTED, "ann@example.com", "runbook reviewed", "2027-01-01")
+    result = run_scan(
+        [str(portfolio / "repos")],
+        model,
+        as_of=datetime.fromisoformat(AS_OF).replace(tzinfo=UTC),
+        live=False,
+        jobs=1,
+        overrides={"orders": {"containers/review": attested}},
+        previous_states={"users": StabilityState(3)},  # held up by stability
+    )
+    with Store.open(db_url) as store:
+        sid = store.save(result)
+        assert store.previous_states() == stability_states(result.assessments)
+        stored = {s.scan.service.name: s for s in store.load(sid).services}
+        _, rebuilt = store.result(sid)
+    for a in result.assessments:
+        assert stored[a.name].risk == a.risk
+    assert stored["orders"].overrides == {"containers/review": attested}
+    doc = portfolio_json(result.model, result.assessments, snapshot={})
+    assert portfolio_json(rebuilt.model, rebuilt.assessments, snapshot={}) == doc
+    orders = next(s for s in doc["services"] if s["name"] == "orders")
+    assert orders["areas"]["containers"]["attested"] == ["containers/review"]

@@ -63,6 +63,7 @@ def scan(
     model = load_model(model_ref)
     store = None if no_store else open_store(db_url)  # a bad database fails before the scan
     previous = None if store is None or full else store.previous_scans(model.hash)
+    states = None if store is None else store.previous_states()
     result = execute_scan(
         list(paths),
         model,
@@ -73,6 +74,7 @@ def scan(
         live=not no_live,
         quiet=quiet,
         previous=previous,
+        previous_states=states,
     )
     snapshot_id = None
     if store is not None:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from rung.assess.service import ServiceScan
+    from rung.assess.stability import StabilityState
     from rung.scanner import ScanResult
     from rung.store.history import PortfolioPoint, ServicePoint
     from rung.store.migrate import Upgrade
@@ -127,6 +128,15 @@ class Store:
             if sid is None or snapshot_info(conn, sid).model_hash != model_hash:
                 return {}
             return {s.service.name: s for s in load_scans(conn, sid)}
+
+    def previous_states(self) -> Mapping[str, StabilityState]:
+        """The latest snapshot's stability states by service name (empty without one)."""
+        from rung.store.engine import read_connection
+        from rung.store.read import latest_id, load_states
+
+        with read_connection(self.engine) as conn:
+            sid = latest_id(conn)
+            return {} if sid is None else load_states(conn, sid)
 
     def result(self, snapshot_id: int | None = None) -> tuple[int, ScanResult]:
         """A stored snapshot as the scan result that made it: its scans re-assessed with

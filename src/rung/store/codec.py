@@ -14,6 +14,9 @@ from dataclasses import asdict, fields
 from itertools import pairwise
 from typing import Any
 
+from rung.assess.levels import ExpState, Override
+from rung.assess.risk import FactorPoints, RiskResult
+from rung.assess.stability import StabilityState
 from rung.catalog.entity import Link, Service, ServiceSource
 from rung.checks.base import Evidence, Finding, Status
 from rung.collect.facts import GitFacts
@@ -123,3 +126,59 @@ def git_from_blob(blob: bytes | None) -> GitFacts | None:
 
 def mapping_to_json(value: Mapping[str, object]) -> str:
     return dumps(dict(value))
+
+
+# ----- the required level and the overrides in force ----------------------------------
+
+
+def risk_to_json(risk: RiskResult) -> str:
+    return dumps(
+        {
+            "level": risk.level,
+            "computed_level": risk.computed_level,
+            "points": risk.points,
+            "explanation": [fp.to_json() for fp in risk.explanation],
+            "pinned": risk.pinned,
+            "pin_reason": risk.pin_reason,
+            "stability": risk.stability.to_json() if risk.stability is not None else None,
+            "critical_chain": list(risk.critical_chain),
+        }
+    )
+
+
+def risk_from_json(text: str) -> RiskResult:
+    d = json.loads(text)
+    return RiskResult(
+        level=d["level"],
+        computed_level=d["computed_level"],
+        points=d["points"],
+        explanation=tuple(FactorPoints(**fp) for fp in d["explanation"]),
+        pinned=d["pinned"],
+        pin_reason=d["pin_reason"],
+        stability=StabilityState.from_json(d["stability"]) if d["stability"] else None,
+        critical_chain=tuple(d["critical_chain"]),
+    )
+
+
+def stability_from_json(text: str) -> StabilityState:
+    """What the next snapshot stabilises against (rung.assess.portfolio.stability_states)."""
+    d = json.loads(text)
+    if d["stability"]:
+        return StabilityState.from_json(d["stability"])
+    return StabilityState(d["computed_level"])
+
+
+def overrides_to_json(overrides: Mapping[str, Override]) -> str:
+    return dumps(
+        {
+            eid: {"kind": str(o.kind), "by": o.by, "note": o.note, "expires": o.expires}
+            for eid, o in overrides.items()
+        }
+    )
+
+
+def overrides_from_json(text: str) -> dict[str, Override]:
+    return {
+        eid: Override(ExpState(o["kind"]), o["by"], o["note"], o["expires"])
+        for eid, o in json.loads(text).items()
+    }

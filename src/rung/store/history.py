@@ -112,7 +112,7 @@ def service_history(conn: Connection, name: str) -> list[ServicePoint]:
             ServiceRow.potential,
             ServiceRow.gaps,
             ServiceRow.points,
-            ServiceRow.explanation,
+            ServiceRow.risk,
         )
         .where(ServiceRow.name == name, ServiceRow.snapshot_id.in_(list(infos) or [-1]))
         .order_by(ServiceRow.snapshot_id)
@@ -137,7 +137,7 @@ def service_history(conn: Connection, name: str) -> list[ServicePoint]:
             r.potential,
             r.gaps,
             r.points,
-            json.loads(r.explanation),
+            json.loads(r.risk)["explanation"],
             extra={"service": r.service, "statuses": statuses[r.id]},
         )
         points.append(_compare(points[-1], point) if prev is not None else point)

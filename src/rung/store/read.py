@@ -10,7 +10,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Select, func, select
 
+from rung.assess.levels import Override
+from rung.assess.risk import RiskResult
 from rung.assess.service import ServiceScan
+from rung.assess.stability import StabilityState
 from rung.checks.base import Finding
 from rung.errors import StorageError
 from rung.model.loader import LoadedModel
@@ -57,10 +60,21 @@ class SnapshotInfo:
 
 
 @dataclass(frozen=True)
+class StoredService:
+    scan: ServiceScan
+    risk: RiskResult  # the required level as assessed then (portfolio- and history-aware)
+    overrides: dict[str, Override]  # attestations and waivers in force then
+
+
+@dataclass(frozen=True)
 class StoredSnapshot:
     info: SnapshotInfo
     model: LoadedModel
-    scans: tuple[ServiceScan, ...]
+    services: tuple[StoredService, ...]
+
+    @property
+    def scans(self) -> tuple[ServiceScan, ...]:
+        return tuple(s.scan for s in self.services)
 
 
 _INFO_COLUMNS = (
@@ -136,8 +150,8 @@ def load_model(conn: Connection, model_pk: int) -> LoadedModel:
     return _MODELS[row.hash]
 
 
-def load_scans(conn: Connection, snapshot_id: int) -> tuple[ServiceScan, ...]:
-    """Every service scan of one snapshot, exactly as stored, in name order."""
+def load_services(conn: Connection, snapshot_id: int) -> tuple[StoredService, ...]:
+    """Every service of one snapshot, exactly as stored, in name order."""
     table = ServiceRow.__table__
     services = conn.execute(
         select(table).where(table.c.snapshot_id == snapshot_id).order_by(table.c.name)
@@ -152,7 +166,26 @@ def load_scans(conn: Connection, snapshot_id: int) -> tuple[ServiceScan, ...]:
     )
     for pk, cid, status, message, evidence in conn.execute(query):
         findings[pk][cid] = codec.finding_from_row(cid, status, message, evidence)
-    return tuple(_scan(row, findings[row.id]) for row in services)
+    return tuple(
+        StoredService(
+            _scan(row, findings[row.id]),
+            codec.risk_from_json(row.risk),
+            codec.overrides_from_json(row.overrides),
+        )
+        for row in services
+    )
+
+
+def load_scans(conn: Connection, snapshot_id: int) -> tuple[ServiceScan, ...]:
+    return tuple(s.scan for s in load_services(conn, snapshot_id))
+
+
+def load_states(conn: Connection, snapshot_id: int) -> dict[str, StabilityState]:
+    """The stability state of every service of one snapshot, by name."""
+    rows = conn.execute(
+        select(ServiceRow.name, ServiceRow.risk).where(ServiceRow.snapshot_id == snapshot_id)
+    )
+    return {name: codec.stability_from_json(risk) for name, risk in rows}
 
 
 def _scan(row: Row[Any], findings: dict[str, Finding]) -> ServiceScan:
@@ -171,4 +204,4 @@ def _scan(row: Row[Any], findings: dict[str, Finding]) -> ServiceScan:
 
 def load_snapshot(conn: Connection, snapshot_id: int | None) -> StoredSnapshot:
     info = snapshot_info(conn, snapshot_id)
-    return StoredSnapshot(info, load_model(conn, info.model_pk), load_scans(conn, info.id))
+    return StoredSnapshot(info, load_model(conn, info.model_pk), load_services(conn, info.id))

@@ -122,7 +122,8 @@ class ServiceRow(Base):
     points: Mapped[int] = mapped_column(Integer)
     pinned: Mapped[int | None] = mapped_column(Integer)
     pin_reason: Mapped[str | None] = mapped_column(Text)
-    explanation: Mapped[str] = mapped_column(Text)  # JSON array of factor points
+    risk: Mapped[str] = mapped_column(Text)  # JSON: the RiskResult (explanation, stability)
+    overrides: Mapped[str] = mapped_column(Text)  # JSON: attestations/waivers in force
     gaps: Mapped[int] = mapped_column(Integer)
 
 

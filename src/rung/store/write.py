@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from rung import __version__
+from rung.assess.levels import Override
 from rung.assess.service import ServiceAssessment
 from rung.model.loader import LoadedModel
 from rung.scanner import ScanResult
@@ -59,6 +60,13 @@ def check_suite(model: LoadedModel) -> str:
     )
 
 
+def overrides_in_force(a: ServiceAssessment) -> dict[str, Override]:
+    """The attestations and waivers that decided an expectation of this assessment."""
+    return {
+        e.id: e.override for r in a.areas.values() for e in r.expectations if e.override is not None
+    }
+
+
 def _service_values(snapshot_id: int, a: ServiceAssessment) -> dict[str, Any]:
     scan, svc = a.scan, a.scan.service
     return {
@@ -83,7 +91,8 @@ def _service_values(snapshot_id: int, a: ServiceAssessment) -> dict[str, Any]:
         "points": a.risk.points,
         "pinned": a.risk.pinned,
         "pin_reason": a.risk.pin_reason,
-        "explanation": codec.dumps([fp.to_json() for fp in a.risk.explanation]),
+        "risk": codec.risk_to_json(a.risk),
+        "overrides": codec.overrides_to_json(overrides_in_force(a)),
         "gaps": sum(len(r.gaps) for r in a.areas.values()),
     }
 

@@ -79,7 +79,8 @@ def upgrade() -> None:
         sa.Column("points", sa.Integer(), nullable=False),
         sa.Column("pinned", sa.Integer(), nullable=True),
         sa.Column("pin_reason", sa.Text(), nullable=True),
-        sa.Column("explanation", sa.Text(), nullable=False),
+        sa.Column("risk", sa.Text(), nullable=False),
+        sa.Column("overrides", sa.Text(), nullable=False),
         sa.Column("gaps", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["snapshot_id"],
