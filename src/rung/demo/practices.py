@@ -18,7 +18,8 @@ TIER_FEATURES: dict[int, tuple[str, ...]] = {
     2: (
         "readme.setup", "readme.tests", "ci.runs_tests", "ci.on_change_request",
         "container.dockerignore", "config.template", "config.per_environment", "deploy.k8s",
-        "deploy.probes", "obs.metrics", "obs.structured_logging", "change.codeowners",
+        "deploy.probes", "deploy.resources", "obs.metrics", "obs.structured_logging",
+        "change.codeowners",
         "security.dependency_updates", "catalog.descriptor", "catalog.owner",
         "catalog.lifecycle", "quality.linter",
     ),
@@ -49,7 +50,8 @@ REQUIRES = {
     "readme.setup": "readme.present", "readme.tests": "readme.present",
     "ci.runs_tests": "ci.config", "ci.on_change_request": "ci.config",
     "security.static_analysis": "ci.config", "deploy.probes": "deploy.k8s",
-    "deploy.progressive": "deploy.k8s", "container.dockerignore": "container.dockerfile",
+    "deploy.progressive": "deploy.k8s", "deploy.resources": "deploy.k8s",
+    "container.dockerignore": "container.dockerfile",
     "container.nonroot": "container.dockerfile", "catalog.owner": "catalog.descriptor",
     "catalog.lifecycle": "catalog.descriptor", "catalog.oncall": "catalog.descriptor",
     "catalog.dashboard": "catalog.descriptor", "catalog.error_tracking": "catalog.descriptor",
@@ -136,17 +138,19 @@ def workload(name: str, port: int, feats: frozenset[str], health: str, team: str
         else ""
     )
     probes = _probes(port, health) if "deploy.probes" in feats else ""
+    resources = (
+        "          resources:\n            requests:\n              cpu: 100m\n"
+        "              memory: 256Mi\n"
+        if "deploy.resources" in feats
+        else ""
+    )
     return (
         f"apiVersion: {kind[0]}\nkind: {kind[1]}\nmetadata:\n  name: {name}\n  labels:\n{labels}"
         f"spec:\n  replicas: 3\n{strategy}  selector:\n    matchLabels:\n      app: {name}\n"
         f"  template:\n    metadata:\n      labels:\n        app: {name}\n{scrape}"
         f"    spec:\n      containers:\n        - name: {name}\n"
         f"          image: registry.example.com/shop/{name}:latest\n"
-        f"          ports:\n            - containerPort: {port}\n{probes}"
-        "          resources:\n"
-        "            requests:\n"
-        "              cpu: 100m\n"
-        "              memory: 256Mi\n"
+        f"          ports:\n            - containerPort: {port}\n{probes}{resources}"
     )
 
 

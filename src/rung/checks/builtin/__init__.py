@@ -18,6 +18,7 @@ from rung.checks.builtin import (
     quality,
     security,
     tests,
+    workload,
 )
 from rung.checks.hookspecs import hookimpl
 
@@ -36,6 +37,7 @@ MODULES = (
     security,
     api,
     live,
+    workload,
 )
 
 
