@@ -135,3 +135,25 @@ def test_the_environment_names_the_database(
     code, _, err = rung(*scan_args(tmp_path, "unused")[:-2])
     assert code == 0, err
     assert (tmp_path / "env.db").exists()
+
+
+def test_credentials_in_catalog_urls_are_never_stored() -> None:
+    from rung.store.url import strip_credentials
+
+    assert strip_credentials("https://bob:tok3n@git.example.com/x.git") == (
+        "https://bob:***@git.example.com/x.git"
+    )
+    assert strip_credentials("see https://ghp_abc123@github.com/o/r") == (
+        "see https://***@github.com/o/r"
+    )
+    assert strip_credentials("git@github.com:o/r.git") == "git@github.com:o/r.git"
+    assert strip_credentials("mail ann@example.com") == "mail ann@example.com"
+    svc = Service(
+        name="x",
+        repo_path="/r/x",
+        repo_name="x",
+        annotations={"rung.dev/repository": "https://bob:tok3n@git.example.com/x.git"},
+        descriptor={"metadata": {"links": [{"url": "https://ghp_abc123@github.com/o/r"}]}},
+    )
+    text = codec.service_to_json(svc)
+    assert "tok3n" not in text and "ghp_abc123" not in text

@@ -20,6 +20,7 @@ from rung.assess.stability import StabilityState
 from rung.catalog.entity import Link, Service, ServiceSource
 from rung.checks.base import Evidence, Finding, Status
 from rung.collect.facts import GitFacts
+from rung.store.url import strip_credentials
 
 
 def dumps(value: object) -> str:
@@ -62,8 +63,19 @@ _SERVICE_FIELDS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+def scrubbed(value: Any) -> Any:
+    """`value` with credentials removed from every URL in its texts (never stored)."""
+    if isinstance(value, str):
+        return strip_credentials(value) if "@" in value else value
+    if isinstance(value, dict):
+        return {k: scrubbed(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrubbed(v) for v in value]
+    return value
+
+
 def service_to_json(service: Service) -> str:
-    return dumps(asdict(service))
+    return dumps(scrubbed(asdict(service)))
 
 
 def service_from_json(text: str) -> Service:

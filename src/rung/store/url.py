@@ -49,3 +49,14 @@ def sqlite_path(url: str) -> Path | None:
     if not rest.startswith("/") or rest in ("/", "/:memory:"):
         return None
     return Path(rest[1:].split("?", 1)[0])
+
+
+_USERINFO = re.compile(r"(?P<scheme>\b[a-zA-Z][\w+.-]*://)(?P<user>[^:/@\s]*):[^@\s/]*@")
+_TOKEN = re.compile(r"(?P<scheme>\bhttps?://)[^:/@\s]+@")
+
+
+def strip_credentials(text: str) -> str:
+    """`text` with the password of every URL masked and the bare token of every http(s)
+    URL (https://TOKEN@host) removed: what rung keeps in its database."""
+    text = _USERINFO.sub(lambda m: f"{m['scheme']}{m['user']}:***@", text)
+    return _TOKEN.sub(lambda m: f"{m['scheme']}***@", text)

@@ -81,7 +81,7 @@ def _service_values(snapshot_id: int, a: ServiceAssessment) -> dict[str, Any]:
         "service": codec.service_to_json(svc),
         "signals": codec.mapping_to_json(scan.signals),
         "stack": codec.mapping_to_json(scan.stack),
-        "notes": codec.dumps(list(scan.notes)),
+        "notes": codec.dumps(codec.scrubbed(list(scan.notes))),
         "git": codec.git_to_blob(scan.git),
         "profile": a.profile,
         "achieved": a.achieved,
@@ -179,7 +179,7 @@ def _insert_snapshot(
             full=full,
             services=len(result.assessments),
             reused=sum(1 for a in result.assessments if a.scan.reused),
-            warnings=codec.dumps(list(result.warnings)),
+            warnings=codec.dumps(codec.scrubbed(list(result.warnings))),
             repositories=codec.dumps(list(result.repositories)),
         )
     )
