@@ -50,7 +50,8 @@ def print_portfolio(
             escape(a.name) + (" *" if a.scan.service.critical_path else ""),
             escape(a.scan.service.owner or "-"),
             str(a.required) + ("p" if a.risk.pinned is not None else ""),
-            f"[{level_style(a.achieved, a.required)}]{a.achieved}[/]",
+            f"[{level_style(a.achieved, a.required)}]{a.achieved}[/]"
+            + (f"[dim]→{a.potential}[/]" if a.potential > a.achieved else ""),
             f"[{'red' if gaps else 'green'}]{gaps}[/]",
         ]
         for p in pillars:
@@ -59,8 +60,33 @@ def print_portfolio(
         table.add_row(*row)
     console.print(table)
     legend = "  ".join(f"{pillar_abbrev(p.name)}={p.name}" for p in pillars)
-    console.print(f"[dim]Req=required level (p=pinned)  Lvl=achieved  * critical path\n{legend}[/]")
+    console.print(
+        "[dim]Req=required level (p=pinned)  Lvl=achieved (→ with pending attestations)"
+        f"  * critical path\n{legend}[/]"
+    )
     print_summary(console, assessments)
+    print_roadmap_preview(console, model, assessments)
+
+
+def print_roadmap_preview(
+    console: Console, model: Model, assessments: Sequence[ServiceAssessment], top: int = 5
+) -> None:
+    """The first items of the platform roadmap: what to build next, and for whom."""
+    from rich.markup import escape
+
+    from rung.assess.roadmap import roadmap
+
+    items = roadmap(list(assessments), model, top=top)
+    if not items:
+        return
+    console.print("\n[bold]Build next[/] (platform roadmap, by risk-weighted gaps):")
+    for i, it in enumerate(items, 1):
+        console.print(
+            f" {i}. [bold]{escape(it.expectation)}[/] (L{it.level}) score {it.score}: "
+            f"{len(it.services)} services, {len(it.teams)} teams"
+        )
+        if it.support:
+            console.print(f"    [cyan]support:[/] {escape(it.support)}", highlight=False)
 
 
 def print_summary(console: Console, assessments: Sequence[ServiceAssessment]) -> None:
