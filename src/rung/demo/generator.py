@@ -61,8 +61,11 @@ def generate_portfolio(
     max_commits: int = 400,
     big_repos: int = 0,
     big_commits: int = 20000,
+    modules: tuple[int, int] | None = None,
 ) -> DemoPortfolio:
-    """Write a portfolio of `services` services into `dest` (replacing an earlier demo)."""
+    """Write a portfolio of `services` services into `dest` (replacing an earlier demo).
+    `modules` (low, high) sets the range of extra source modules per service (benchmarks:
+    bigger services); by default it grows with the service's tier."""
     if services < 1 or monorepos < 0 or max_commits < 10 or big_repos < 0 or big_commits < 10:
         raise UsageError("demo: services >= 1, max_commits >= 10, big_commits >= 10 required")
     at = now or DEFAULT_NOW
@@ -70,7 +73,8 @@ def generate_portfolio(
     dest = Path(dest)
     _prepare(dest, seed)
     rng = random.Random(seed)
-    repos = plan_repositories(rng, services, monorepos, people(), _profiles(rng, services))
+    profiles = _profiles(rng, services)
+    repos = plan_repositories(rng, services, monorepos, people(), profiles, modules)
     realised = {p.name: realise(rng, p, r.monorepo) for r in repos for p in r.services}
     _catalogue(rng, realised)
     _fixtures(rng, list(realised.values()))

@@ -213,19 +213,51 @@ def _monorepo_groups(
     for team in teams[:count]:
         members = by_team[team][1:]  # the team's flagship service keeps its own repository
         groups.append(members[: rng.randint(3, min(6, len(members)))])
-    return groups
+    return groups + _more_groups(rng, by_team, teams, groups, count - len(groups))
+
+
+def _more_groups(
+    rng: random.Random,
+    by_team: dict[str, list[ServicePlan]],
+    teams: list[str],
+    groups: list[list[ServicePlan]],
+    wanted: int,
+) -> list[list[ServicePlan]]:
+    """Further monorepos (large portfolios): next unused members of each team in turn."""
+    used = {id(p) for g in groups for p in g}
+    free = {t: [p for p in by_team[t][1:] if id(p) not in used] for t in teams}
+    more: list[list[ServicePlan]] = []
+    while len(more) < wanted and any(len(ps) >= 3 for ps in free.values()):
+        for team in teams:
+            members = free[team]
+            if len(more) == wanted or len(members) < 3:
+                continue
+            size = rng.randint(3, min(6, len(members)))
+            more.append(members[:size])
+            free[team] = members[size:]
+    return more
 
 
 def plan_repositories(
-    rng: random.Random, n: int, monorepos: int, staff: list[Person], profiles: list[str]
+    rng: random.Random,
+    n: int,
+    monorepos: int,
+    staff: list[Person],
+    profiles: list[str],
+    module_range: tuple[int, int] | None = None,
 ) -> list[RepoPlan]:
-    """Services with their tier, language and activity, grouped into repositories."""
+    """Services with their tier, language and activity, grouped into repositories.
+    `module_range` (low, high): extra source modules per service drawn in that range (the
+    default grows with the tier: small services)."""
     tier_list, langs = tiers(rng, n), languages(rng, n)
     plans: list[ServicePlan] = []
     stores = [s for s, _ in DATASTORES]
     for i, ident in enumerate(identities(n)):
         store = rng.choices(stores, weights=[w for _, w in DATASTORES])[0]
-        modules = 1 + tier_list[i] + rng.randint(0, 3)
+        if module_range is None:
+            modules = 1 + tier_list[i] + rng.randint(0, 3)
+        else:
+            modules = rng.randint(*module_range)
         plans.append(ServicePlan(ident, langs[i], tier_list[i], profiles[i], store, modules))
     _lift_critical(plans)
     for p in plans:
