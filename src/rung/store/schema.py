@@ -127,8 +127,14 @@ class ServiceRow(Base):
     gaps: Mapped[int] = mapped_column(Integer)
 
 
+# Child tables keyed by (service, id): on SQLite stored WITHOUT ROWID, so the primary key
+# is the table itself instead of a second copy of every key in an index.
+NO_ROWID = {"sqlite_with_rowid": False}
+
+
 class FindingRow(Base):
     __tablename__ = "snapshot_findings"
+    __table_args__ = NO_ROWID
 
     service_pk: Mapped[int] = mapped_column(
         ForeignKey("snapshot_services.id", ondelete="CASCADE"), primary_key=True
@@ -141,6 +147,7 @@ class FindingRow(Base):
 
 class AreaRow(Base):
     __tablename__ = "snapshot_areas"
+    __table_args__ = NO_ROWID
 
     service_pk: Mapped[int] = mapped_column(
         ForeignKey("snapshot_services.id", ondelete="CASCADE"), primary_key=True
@@ -156,6 +163,7 @@ class AreaRow(Base):
 
 class PillarRow(Base):
     __tablename__ = "snapshot_pillars"
+    __table_args__ = NO_ROWID
 
     service_pk: Mapped[int] = mapped_column(
         ForeignKey("snapshot_services.id", ondelete="CASCADE"), primary_key=True

@@ -111,6 +111,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("service_pk", "area_id", name=op.f("pk_snapshot_areas")),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "snapshot_findings",
@@ -126,6 +127,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("service_pk", "check_id", name=op.f("pk_snapshot_findings")),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "snapshot_pillars",
@@ -139,6 +141,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("service_pk", "pillar_id", name=op.f("pk_snapshot_pillars")),
+        sqlite_with_rowid=False,
     )
 
 
