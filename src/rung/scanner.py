@@ -114,6 +114,9 @@ def failed_scans(
     ]
 
 
+RepoTask = Callable[..., list[ServiceScan]]
+
+
 def run_scan(
     paths: Sequence[str],
     model: LoadedModel,
@@ -122,6 +125,8 @@ def run_scan(
     as_of: datetime | None = None,
     profile: str | None = None,
     jobs: int | None = None,
+    executor: str | None = None,
+    task_timeout: float | None = None,
     live: bool = True,
     progress: ProgressCallback | None = None,
     previous: Mapping[str, ServiceScan] | None = None,
@@ -129,78 +134,36 @@ def run_scan(
     overrides: Mapping[str, Mapping[str, Override]] | None = None,
     previous_states: Mapping[str, StabilityState] | None = None,
     stability: StabilitySettings | None = None,
+    task: RepoTask = scan_repository,
 ) -> ScanResult:
     """Scan the repositories under `paths`. With `previous` (the last snapshot's scans by
     service name), services whose cache key is unchanged are reused (incremental scan).
     `policy` (the workspace's, see rung.assess.portfolio.effective_policy), `overrides`
     (valid attestations and waivers by service) and `previous_states` (the last
-    snapshot's stability states) feed rung.assess.portfolio.assess_portfolio."""
+    snapshot's stability states) feed rung.assess.portfolio.assess_portfolio.
+
+    Repositories are scanned by `task` (one call per repository) on the executor chosen by
+    `executor` and `jobs` (see rung.executors); a task that fails or runs longer than
+    `task_timeout` seconds makes its services' checks `unknown` with the reason. Nothing
+    is written anywhere: Ctrl-C cancels the pending tasks and raises KeyboardInterrupt."""
     from rung.catalog.discover import discover
     from rung.checks.custom import custom_checks
     from rung.checks.registry import default_registry
-    from rung.incremental import cache_key, check_suite_version, repository_head, reuse
+    from rung.incremental import check_suite_version
 
     started = datetime.now(UTC).replace(microsecond=0)
     as_of = (as_of or started).astimezone(UTC)
     found = discover(paths, catalog=catalog)
     by_repo = found.by_repository()
-    total_services = sum(len(v) for v in by_repo.values())
     check_ids = default_registry().with_checks(custom_checks(model.model.checks)).ids()
     suite = check_suite_version(check_ids)
+    tracker = _Tracker(progress, len(by_repo), sum(len(v) for v in by_repo.values()))
     scans: list[ServiceScan] = []
-    done_repos = 0
     if previous:
-        for repo in list(by_repo):
-            head = repository_head(repo)
-            olds = [previous.get(s.name) for s in by_repo[repo]]
-            keys = [cache_key(s, head, model.hash, suite) for s in by_repo[repo]]
-            if all(
-                o is not None and k and o.cache_key == k for o, k in zip(olds, keys, strict=True)
-            ):
-                scans += [
-                    reuse(o, s, as_of, live)
-                    for o, s in zip(olds, by_repo.pop(repo), strict=True)
-                    if o is not None
-                ]
-                done_repos += 1
-
-    total_repos = len(by_repo)
-
-    def report(current: str = "") -> None:
-        if progress:
-            progress(Progress(done_repos, total_repos, len(scans), total_services, current))
-
-    report()
-    workers = jobs or os.cpu_count() or 1
-    if workers <= 1 or len(by_repo) <= 1:
-        for repo, services in by_repo.items():
-            try:
-                scans += scan_repository(
-                    repo, services, model.model, as_of, live, model.hash, suite
-                )
-            except Exception as exc:  # one broken repository never sinks the scan
-                scans += failed_scans(services, f"scan failed: {exc}", check_ids)
-            done_repos += 1
-            report(os.path.basename(repo))
-    else:
-        with cf.ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {
-                pool.submit(
-                    scan_repository, repo, services, model.model, as_of, live, model.hash, suite
-                ): (
-                    repo,
-                    services,
-                )
-                for repo, services in by_repo.items()
-            }
-            for fut in cf.as_completed(futures):
-                repo, services = futures[fut]
-                try:
-                    scans += fut.result()
-                except Exception as exc:
-                    scans += failed_scans(services, f"scan failed: {exc}", check_ids)
-                done_repos += 1
-                report(os.path.basename(repo))
+        scans += _reuse_unchanged(by_repo, previous, model.hash, suite, as_of, live, jobs)
+    tracker.advance(tracker.repos_total - len(by_repo), len(scans))
+    spec = RepoSpec(model.model, as_of, live, model.hash, suite, tuple(check_ids))
+    scans += _collect(by_repo, spec, tracker, task, executor, jobs, task_timeout)
     assessments = assess_portfolio(
         model.model,
         scans,
@@ -219,3 +182,99 @@ def run_scan(
         warnings=tuple(found.warnings) + tuple(model.warnings),
         repositories=tuple(found.repositories),
     )
+
+
+@dataclass(frozen=True)
+class RepoSpec:
+    """What every repository task gets besides its path and services."""
+
+    model: Model
+    as_of: datetime
+    live: bool
+    model_hash: str
+    suite: str
+    check_ids: tuple[str, ...]
+
+
+class _Tracker:
+    """Counts repositories and services done and reports them to the progress callback."""
+
+    def __init__(self, progress: ProgressCallback | None, repos: int, services: int) -> None:
+        self.progress, self.repos_total, self.services_total = progress, repos, services
+        self.repos_done = self.services_done = 0
+
+    def advance(self, repos: int, services: int, current: str = "") -> None:
+        self.repos_done += repos
+        self.services_done += services
+        if self.progress is not None:
+            self.progress(
+                Progress(
+                    self.repos_done,
+                    self.repos_total,
+                    self.services_done,
+                    self.services_total,
+                    current,
+                )
+            )
+
+
+def _reuse_unchanged(
+    by_repo: dict[str, list[Service]],
+    previous: Mapping[str, ServiceScan],
+    model_hash: str,
+    suite: str,
+    as_of: datetime,
+    live: bool,
+    jobs: int | None,
+) -> list[ServiceScan]:
+    """Reused scans of the repositories whose services are all unchanged; those
+    repositories are removed from `by_repo`. HEADs are read in parallel threads."""
+    from rung.incremental import cache_key, repository_head, reuse
+
+    workers = max(1, min(32, 4 * (jobs or os.cpu_count() or 1)))
+    with cf.ThreadPoolExecutor(workers) as pool:
+        heads = dict(zip(by_repo, pool.map(repository_head, list(by_repo)), strict=True))
+    out: list[ServiceScan] = []
+    for repo in list(by_repo):
+        olds = [previous.get(s.name) for s in by_repo[repo]]
+        keys = [cache_key(s, heads[repo], model_hash, suite) for s in by_repo[repo]]
+        if all(o is not None and k and o.cache_key == k for o, k in zip(olds, keys, strict=True)):
+            out += [
+                reuse(o, s, as_of, live)
+                for o, s in zip(olds, by_repo.pop(repo), strict=True)
+                if o is not None
+            ]
+    return out
+
+
+def _collect(
+    by_repo: dict[str, list[Service]],
+    spec: RepoSpec,
+    tracker: _Tracker,
+    task: RepoTask,
+    executor: str | None,
+    jobs: int | None,
+    timeout: float | None,
+) -> list[ServiceScan]:
+    """Run one task per repository on the chosen executor; failures become unknowns."""
+    from rung.executors import open_backend, run_tasks
+
+    if not by_repo:
+        return []
+    local = executor in (None, "", "local")
+    backend = open_backend(executor, 1 if local and len(by_repo) == 1 else jobs, timeout=timeout)
+    items = (
+        (repo, (repo, svcs, spec.model, spec.as_of, spec.live, spec.model_hash, spec.suite))
+        for repo, svcs in by_repo.items()
+    )
+    out: list[ServiceScan] = []
+    for outcome in run_tasks(backend, task, items, timeout=timeout):
+        services = by_repo[outcome.key]
+        if outcome.error is not None or outcome.result is None:
+            reason = outcome.error or "scan failed: no result"
+            got = failed_scans(services, reason, spec.check_ids)
+        else:
+            got = outcome.result
+        out += got
+        tracker.advance(1, len(got), os.path.basename(outcome.key))
+    return out

@@ -1,0 +1,286 @@
+"""Where scan tasks run: in this process, a local process pool, or a Dask cluster.
+
+`open_backend(spec, jobs)` picks one from `--executor` and `--jobs`:
+
+- `local` (the default): a `ProcessPoolExecutor` of `jobs` workers (default: CPUs);
+  one worker and no timeout runs tasks in this process (no pool start-up cost);
+- `dask://HOST:PORT` or `tcp://HOST:PORT`: an existing Dask distributed scheduler,
+  through `distributed.Client(address).get_executor()`, a real
+  `concurrent.futures.Executor` (Dask is the optional extra `rung[dask]`).
+
+`run_tasks` submits one task per item with at most `slots` in flight (so a task starts
+when it is submitted and its timeout runs from there, and memory stays flat), and yields
+each item with its result or the reason it failed: an exception in the task, a timeout,
+or a dead worker. It never raises for a task. On KeyboardInterrupt (Ctrl-C) it cancels
+what is pending, stops the workers and re-raises.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+
+from rung.errors import UsageError
+
+K = TypeVar("K")
+R = TypeVar("R")
+
+DASK_HINT = "pip install 'rung[dask]'"
+_SCHEMES = ("dask://", "tcp://", "tls://")
+
+
+class ExecutorError(UsageError):
+    """The `--executor` option names an executor that cannot be used."""
+
+
+class Backend(Protocol):
+    name: str
+    slots: int  # tasks in flight at once
+    enforces_timeout: bool  # whether a stuck task can be abandoned
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]: ...
+
+    def recycle(self) -> None:
+        """A task is stuck: stop using the workers that may hold it."""
+
+    def close(self, cancel: bool = False) -> None: ...
+
+
+def _ignore_sigint() -> None:
+    """Pool workers leave Ctrl-C to the parent, which cancels and stops them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class InlineBackend:
+    """Runs each task at submit time, in this process (one worker, no timeout)."""
+
+    name = "inline"
+    slots = 1
+    enforces_timeout = False
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]:
+        fut: cf.Future[Any] = cf.Future()
+        try:
+            fut.set_result(fn(*args))
+        except Exception as exc:  # reported through the future, like a pool does
+            fut.set_exception(exc)
+        return fut
+
+    def recycle(self) -> None:
+        return None
+
+    def close(self, cancel: bool = False) -> None:
+        return None
+
+
+class PoolBackend:
+    """A local process pool. A stuck task's pool is retired (its workers killed at the
+    end, once the other tasks it holds are done) and a fresh pool takes new tasks."""
+
+    name = "local"
+    enforces_timeout = True
+
+    def __init__(self, workers: int) -> None:
+        self.slots = workers
+        self._pool = self._new()
+        self._retired: list[cf.ProcessPoolExecutor] = []
+
+    def _new(self) -> cf.ProcessPoolExecutor:
+        return cf.ProcessPoolExecutor(max_workers=self.slots, initializer=_ignore_sigint)
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]:
+        return self._pool.submit(fn, *args)
+
+    def recycle(self) -> None:
+        self._retired.append(self._pool)
+        self._pool.shutdown(wait=False)
+        self._pool = self._new()
+
+    def close(self, cancel: bool = False) -> None:
+        for pool in self._retired:
+            _kill_workers(pool)
+        if cancel:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            _kill_workers(self._pool)
+        self._pool.shutdown(wait=True, cancel_futures=cancel)
+
+
+def _kill_workers(pool: cf.ProcessPoolExecutor) -> None:
+    # The standard library has no public way (before 3.14) to stop a busy worker.
+    procs: dict[int, Any] = getattr(pool, "_processes", None) or {}
+    for proc in list(procs.values()):
+        if proc.is_alive():
+            proc.kill()
+    for proc in list(procs.values()):
+        proc.join(timeout=5)
+
+
+class DaskBackend:
+    """An existing Dask distributed scheduler. A stuck task cannot be stopped on its
+    worker: it is abandoned (its result ignored) and the scan goes on."""
+
+    name = "dask"
+    enforces_timeout = True
+
+    def __init__(self, address: str) -> None:
+        distributed = import_distributed(address)
+        try:
+            self._client: Any = distributed.Client(address, timeout=30, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise ExecutorError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+        self.slots = max(1, sum(self._client.nthreads().values()))
+        self._executor: cf.Executor = self._client.get_executor(pure=False)
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]:
+        return self._executor.submit(fn, *args)
+
+    def recycle(self) -> None:
+        return None
+
+    def close(self, cancel: bool = False) -> None:
+        try:
+            self._executor.shutdown(wait=not cancel)
+        finally:
+            self._client.close()
+
+
+def import_distributed(address: str) -> Any:
+    """The `distributed` module, or a clear error naming the extra to install."""
+    import importlib
+
+    try:
+        return importlib.import_module("distributed")
+    except ImportError as exc:
+        raise ExecutorError(
+            f"--executor {address} needs Dask distributed, which is not installed: {DASK_HINT}"
+        ) from exc
+
+
+def dask_address(spec: str) -> str:
+    """The scheduler address Dask understands: dask://h:p -> tcp://h:p."""
+    if spec.startswith("dask://"):
+        return "tcp://" + spec.removeprefix("dask://")
+    return spec
+
+
+def open_backend(spec: str | None, jobs: int | None, *, timeout: float | None = None) -> Backend:
+    """The backend for `--executor SPEC` and `--jobs N` (see the module docstring)."""
+    if spec in (None, "", "local"):
+        workers = jobs or os.cpu_count() or 1
+        if workers == 1 and timeout is None:
+            return InlineBackend()
+        return PoolBackend(workers)
+    assert spec is not None
+    if spec.startswith(_SCHEMES) and len(spec.split("://", 1)[1]) > 0:
+        return DaskBackend(dask_address(spec))
+    raise ExecutorError(
+        f"unknown executor {spec!r}: use 'local', dask://HOST:PORT or tcp://HOST:PORT"
+    )
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[K, R]):
+    """One item's result, or why there is none."""
+
+    key: K
+    result: R | None = None
+    error: str | None = None
+
+
+@dataclass
+class _Running(Generic[K]):
+    key: K
+    args: tuple[Any, ...]
+    tries: int = 0
+    started: float = field(default_factory=time.monotonic)
+
+
+def run_tasks(
+    backend: Backend,
+    fn: Callable[..., R],
+    items: Iterable[tuple[K, tuple[Any, ...]]],
+    *,
+    timeout: float | None = None,
+) -> Iterator[Outcome[K, R]]:
+    """`fn(*args)` for every (key, args) item, as outcomes in completion order."""
+    queue = iter(items)
+    running: dict[cf.Future[R], _Running[K]] = {}
+    completed = False
+    try:
+        _fill(backend, fn, queue, running)
+        while running:
+            wait = _next_deadline(running, timeout)
+            done, _ = cf.wait(running, timeout=wait, return_when=cf.FIRST_COMPLETED)
+            for fut in done:
+                task = running.pop(fut)
+                if _broken(fut) and task.tries == 0:  # a worker died: retry once elsewhere
+                    running[_submit(backend, fn, task.args)] = _Running(task.key, task.args, 1)
+                    continue
+                yield _outcome(task.key, fut)
+            yield from _expire(backend, running, timeout)
+            _fill(backend, fn, queue, running)
+        completed = True
+    finally:
+        backend.close(cancel=not completed)
+
+
+def _fill(
+    backend: Backend,
+    fn: Callable[..., R],
+    queue: Iterator[tuple[K, tuple[Any, ...]]],
+    running: dict[cf.Future[R], _Running[K]],
+) -> None:
+    while len(running) < backend.slots:
+        item = next(queue, None)
+        if item is None:
+            return
+        key, args = item
+        running[_submit(backend, fn, args)] = _Running(key, args)
+
+
+def _submit(backend: Backend, fn: Callable[..., R], args: tuple[Any, ...]) -> cf.Future[R]:
+    try:
+        return backend.submit(fn, *args)
+    except cf.BrokenExecutor:  # a worker died: the pool is unusable, take a fresh one
+        backend.recycle()
+        return backend.submit(fn, *args)
+
+
+def _broken(fut: cf.Future[Any]) -> bool:
+    return not fut.cancelled() and isinstance(fut.exception(), cf.BrokenExecutor)
+
+
+def _next_deadline(running: dict[cf.Future[R], _Running[K]], timeout: float | None) -> float | None:
+    if timeout is None:
+        return None
+    first = min(r.started for r in running.values())
+    return max(0.0, first + timeout - time.monotonic())
+
+
+def _expire(
+    backend: Backend, running: dict[cf.Future[R], _Running[K]], timeout: float | None
+) -> Iterator[Outcome[K, R]]:
+    if timeout is None or not backend.enforces_timeout:
+        return
+    now = time.monotonic()
+    late = [f for f, r in running.items() if not f.done() and now - r.started >= timeout]
+    if not late:
+        return
+    for fut in late:
+        fut.cancel()
+        yield Outcome(running.pop(fut).key, error=f"timed out after {timeout:g} s")
+    backend.recycle()
+
+
+def _outcome(key: K, fut: cf.Future[R]) -> Outcome[K, R]:
+    try:
+        return Outcome(key, result=fut.result())
+    except cf.CancelledError:
+        return Outcome(key, error="cancelled")
+    except Exception as exc:
+        return Outcome(key, error=f"scan failed: {type(exc).__name__}: {exc}")
