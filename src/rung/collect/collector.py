@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from rung.catalog.entity import Service
-from rung.collect.facts import GitFacts, ServiceFacts
+from rung.collect.facts import Dependency, GitFacts, ServiceFacts
 from rung.collect.files import DEFAULT_LIMITS, Limits, read_index, under
 from rung.collect.gitcmd import GitError
 from rung.collect.history import read_history
 from rung.collect.live import probe_live
-from rung.collect.manifests import parse_manifests
+from rung.collect.manifests import is_manifest, parse_manifests
 from rung.collect.secrets import scan_repository_secrets, secrets_under
 
 
@@ -45,13 +45,11 @@ def collect_repository(
     secret_hits, secret_errors = scan_repository_secrets(idx.texts, in_services)
     single = len(services) == 1 and services[0].root in (".", "")
     repo_files = tuple(idx.files)
+    manifests = _manifests_once(idx.texts, in_services)
     out: list[ServiceFacts] = []
     for svc in services:
         files = tuple(p for p in idx.files if under(p, svc.root))
-        try:
-            deps, manifest_errors = parse_manifests(idx.texts, files)
-        except Exception as exc:  # never raise for repository content
-            deps, manifest_errors = [], {svc.root: f"manifests not read: {type(exc).__name__}"}
+        deps, manifest_errors = _service_manifests(manifests, files)
         secrets, secret_error = secrets_under(svc.root, secret_hits, secret_errors)
         out.append(
             ServiceFacts(
@@ -71,3 +69,29 @@ def collect_repository(
             )
         )
     return out
+
+
+_Parsed = tuple[list[Dependency], dict[str, str]]
+
+
+def _manifests_once(texts: dict[str, str], paths: Sequence[str]) -> dict[str, _Parsed]:
+    """Each manifest of the repository parsed once (services of a monorepo share them)."""
+    out: dict[str, _Parsed] = {}
+    for path in paths:
+        if not is_manifest(path):
+            continue
+        try:
+            out[path] = parse_manifests(texts, [path])
+        except Exception as exc:  # never raise for repository content
+            out[path] = [], {path: f"manifest not read: {type(exc).__name__}"}
+    return out
+
+
+def _service_manifests(parsed: dict[str, _Parsed], files: Sequence[str]) -> _Parsed:
+    deps: list[Dependency] = []
+    errors: dict[str, str] = {}
+    for path in files:
+        if path in parsed:
+            deps += parsed[path][0]
+            errors.update(parsed[path][1])
+    return deps, errors
