@@ -34,6 +34,18 @@ if TYPE_CHECKING:
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the report to FILE.")
 @click.option("--service", "service_name", help="Show one service's detail.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Parallel workers (default: CPUs).")
+@click.option(
+    "--executor",
+    metavar="local|dask://HOST:PORT",
+    help="Where repository scans run: the local process pool (default) or an existing "
+    "Dask scheduler (dask://HOST:PORT or tcp://HOST:PORT; pip install 'rung[dask]').",
+)
+@click.option(
+    "--task-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="A repository scan running longer is abandoned: its services are unknown.",
+)
 @click.option("--no-live", is_flag=True, help="Skip live endpoint probes.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--full", is_flag=True, help="Ignore the incremental cache: rescan every service.")
@@ -49,6 +61,8 @@ def scan(
     out: str | None,
     service_name: str | None,
     jobs: int | None,
+    executor: str | None,
+    task_timeout: float | None,
     no_live: bool,
     quiet: bool,
     full: bool,
@@ -71,6 +85,8 @@ def scan(
         as_of=as_of,
         profile=profile,
         jobs=jobs,
+        executor=executor,
+        task_timeout=task_timeout,
         live=not no_live,
         quiet=quiet,
         previous=previous,
