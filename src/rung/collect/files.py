@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import stat
 from dataclasses import dataclass, field
 
 from rung.collect.facts import VENDORED_DIRS
@@ -33,9 +34,17 @@ def is_vendored(path: str) -> bool:
     return any(part in VENDORED_DIRS for part in path.split("/")[:-1])
 
 
-def _inside(root_real: str, path: str) -> bool:
-    real = os.path.realpath(path)
-    return real == root_real or real.startswith(root_real + os.sep)
+def _inside(root_real: str, path: str, dirs: dict[str, bool] | None = None) -> bool:
+    """Whether `path` (not itself a symlink) resolves inside the repository. With `dirs`,
+    each parent folder is resolved once per repository instead of once per file."""
+    if dirs is None:
+        real = os.path.realpath(path)
+        return real == root_real or real.startswith(root_real + os.sep)
+    parent = os.path.dirname(path)
+    if parent not in dirs:
+        real = os.path.realpath(parent)
+        dirs[parent] = real == root_real or real.startswith(root_real + os.sep)
+    return dirs[parent]
 
 
 def tracked_files(repo: str) -> list[str]:
@@ -54,6 +63,7 @@ def read_index(repo: str, limits: Limits = DEFAULT_LIMITS) -> FileIndex:
     root_real = os.path.realpath(repo)
     budget = limits.max_total_bytes
     paths = tracked_files(repo)
+    dirs: dict[str, bool] = {}  # parent folder -> resolves inside the repository
     if len(paths) > limits.max_files:
         idx.truncated = True
         for p in paths[limits.max_files :]:
@@ -67,7 +77,7 @@ def read_index(repo: str, limits: Limits = DEFAULT_LIMITS) -> FileIndex:
             st = os.lstat(full)
         except OSError:
             continue  # deleted in the work tree
-        if os.path.islink(full) or not _inside(root_real, full):
+        if stat.S_ISLNK(st.st_mode) or not _inside(root_real, full, dirs):
             idx.skipped[rel] = "symlink: not followed"
             continue
         if not _regular(st.st_mode):
@@ -100,8 +110,6 @@ def read_index(repo: str, limits: Limits = DEFAULT_LIMITS) -> FileIndex:
 
 
 def _regular(mode: int) -> bool:
-    import stat
-
     return stat.S_ISREG(mode)
 
 
