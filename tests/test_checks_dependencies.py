@@ -773,18 +773,34 @@ def test_root_go_sum_does_not_lock_a_nested_module(tmp_path: Path) -> None:
     assert f.status is Status.FAIL
 
 
-def test_every_ecosystem_must_be_locked(tmp_path: Path) -> None:
+def test_a_lock_file_of_one_declared_ecosystem_passes(tmp_path: Path) -> None:
+    """checks.md: "a lock file". Real-world layout: a Laravel service whose composer.lock
+    pins the PHP dependencies, with an unlocked package.json for its asset build."""
+    files = {
+        "composer.json": '{"require": {"laravel/framework": "5.4.*"}}',
+        "composer.lock": "{}",
+        "package.json": '{"devDependencies": {"laravel-mix": "0.*"}}',
+    }
+    f = _one(tmp_path, files, "security.lockfile")
+    assert (f.status, _evidence(f)) == (Status.PASS, [("composer.lock", None)])
+    assert f.message == "dependencies locked: composer (no lock file for npm)"
+    files["yarn.lock"] = ""
+    f = _one(tmp_path / "b", files, "security.lockfile")
+    assert (f.status, _evidence(f)) == (
+        Status.PASS,
+        [("composer.lock", None), ("yarn.lock", None)],
+    )
+    assert f.message == "dependencies locked: composer, npm"
+
+
+def test_no_declared_ecosystem_locked_fails(tmp_path: Path) -> None:
     files = {
         "pyproject.toml": '[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3"\n',
-        "poetry.lock": "",
         "package.json": '{"devDependencies": {"prettier": "3"}}',
     }
     f = _one(tmp_path, files, "security.lockfile")
     assert f.status is Status.FAIL
-    assert f.message == "no lock file for npm (package.json)"
-    files["yarn.lock"] = ""
-    f = _one(tmp_path / "b", files, "security.lockfile")
-    assert (f.status, _evidence(f)) == (Status.PASS, [("yarn.lock", None), ("poetry.lock", None)])
+    assert f.message == "no lock file for npm (package.json); pypi (pyproject.toml)"
 
 
 def test_no_manifest_is_not_applicable(tmp_path: Path) -> None:

@@ -60,7 +60,7 @@ def test_present_rust_cfg_test_gives_line(tmp_path: Path) -> None:
     src = "pub fn add(a: i32) -> i32 { a }\n\n#[cfg(test)]\nmod tests {}\n"
     f = run(tmp_path, t.tests_present, {"src/lib.rs": src})
     assert f.status is Status.PASS
-    assert f.evidence == (Evidence("src/lib.rs", 3, "in-file test module #[cfg(test)]"),)
+    assert f.evidence == (Evidence("src/lib.rs", 3, "in-file Rust tests #[cfg(test)] or #[test]"),)
 
 
 def test_present_fails_without_tests(tmp_path: Path) -> None:

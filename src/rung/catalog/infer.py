@@ -78,9 +78,20 @@ class Signal(Enum):
     DOCKERFILE = "dockerfile"
     MANIFEST = "manifest"
     WORKLOAD = "workload"
+    WEB_PROJECT = "web project"  # a .NET Web or Worker SDK project: a deployable app
+    MANY_WORKLOADS = "many workloads"  # workloads of two or more names in one folder
 
 
-DEPLOYABLE = frozenset({Signal.DOCKERFILE, Signal.WORKLOAD})
+DEPLOYABLE = frozenset({Signal.DOCKERFILE, Signal.WORKLOAD, Signal.WEB_PROJECT})
+_SHARED_DEPLOY = frozenset({Signal.WORKLOAD, Signal.MANY_WORKLOADS})
+_WEB_SDK = re.compile(r"""\bSdk\s*=\s*["']Microsoft\.NET\.Sdk\.(?:Web|Worker)["']""", re.I)
+_WORKLOAD_NAME = re.compile(
+    r"^metadata:[ \t]*\n(?:[ \t]+.*\n|[ \t]*\n)*?[ \t]+name:[ \t]*(.+)$", re.M
+)
+_DOC_SPLIT = re.compile(r"^---.*$", re.M)
+# A service root named like a source folder is the source of its parent
+# (`src/cartservice/src/Dockerfile` beside `src/cartservice/tests/`).
+SOURCE_DIRS = frozenset({"src", "source"})
 
 
 def is_dockerfile(name: str) -> bool:
@@ -102,14 +113,30 @@ def _ignored(path: str) -> bool:
     return is_vendored(path) or any(d.startswith(".") or d.lower() in IGNORED_DIRS for d in dirs)
 
 
-def _is_workload(repo: str, path: str) -> bool:
+def _read(repo: str, path: str) -> str | None:
     try:
-        text = read_bounded(
+        return read_bounded(
             os.path.join(repo, *path.split("/")), inside=repo, limit=WORKLOAD_MAX_BYTES
         )
     except OSError:
-        return False
-    return bool(_WORKLOAD_KIND.search(text) and _API_VERSION.search(text))
+        return None
+
+
+def workload_names(text: str) -> set[str] | None:
+    """The `metadata.name`s of the workloads of a YAML text (None: no workload in it)."""
+    if not (_WORKLOAD_KIND.search(text) and _API_VERSION.search(text)):
+        return None
+    names: set[str] = set()
+    for doc in _DOC_SPLIT.split(text):
+        if _WORKLOAD_KIND.search(doc):
+            m = _WORKLOAD_NAME.search(doc)
+            names.add(m.group(1).strip().strip("\"'") if m else "")
+    return names
+
+
+def _is_web_project(repo: str, path: str) -> bool:
+    text = _read(repo, path) if path.lower().endswith(".csproj") else None
+    return text is not None and _WEB_SDK.search(text) is not None
 
 
 def _workload_folder(path: str) -> str:
@@ -123,6 +150,7 @@ def _workload_folder(path: str) -> str:
 def signals(repo: str, files: Iterable[str]) -> dict[str, set[Signal]]:
     """Folder ("" for the root) -> the signals found in it."""
     found: dict[str, set[Signal]] = defaultdict(set)
+    names: dict[str, set[str]] = defaultdict(set)
     yaml_budget = WORKLOAD_MAX_FILES
     for path in files:
         if _ignored(path):
@@ -133,13 +161,20 @@ def signals(repo: str, files: Iterable[str]) -> dict[str, set[Signal]]:
             found[folder].add(Signal.DOCKERFILE)
         elif is_manifest(name):
             found[folder].add(Signal.MANIFEST)
+            if _is_web_project(repo, path):
+                found[folder].add(Signal.WEB_PROJECT)
         elif name.lower().endswith((".yaml", ".yml")) and yaml_budget > 0:
             owner = _workload_folder(path)
-            if Signal.WORKLOAD in found.get(owner, ()):
+            if Signal.MANY_WORKLOADS in found.get(owner, ()):
                 continue  # already known: no need to read another manifest
             yaml_budget -= 1
-            if _is_workload(repo, path):
+            text = _read(repo, path)
+            workloads = workload_names(text) if text is not None else None
+            if workloads is not None:
                 found[owner].add(Signal.WORKLOAD)
+                names[owner] |= workloads
+                if len(names[owner]) >= 2:
+                    found[owner].add(Signal.MANY_WORKLOADS)
     return dict(found)
 
 
@@ -157,15 +192,21 @@ def _module_of(folder: str, modules: Sequence[str]) -> str:
     return max(holding, key=lambda m: m.count("/")) if holding else folder
 
 
+def _source_parent(folder: str) -> str:
+    head, base = posixpath.split(folder)
+    return head if head and base.lower() in SOURCE_DIRS else folder
+
+
 def service_roots(found: dict[str, set[Signal]]) -> list[str]:
     """The service folders of a monorepo, or ["."] for a single-service repository."""
-    folders = {folder: kinds for folder, kinds in found.items() if folder}
-    if found.get("", set()) - {Signal.WORKLOAD}:
+    # a folder holding only the workloads of several services deploys them: no service
+    folders = {f: kinds for f, kinds in found.items() if f and kinds != _SHARED_DEPLOY}
+    if found.get("", set()) - _SHARED_DEPLOY:
         modules = [f for f, kinds in folders.items() if Signal.MANIFEST in kinds]
         candidates = {_module_of(f, modules) for f, kinds in folders.items() if kinds & DEPLOYABLE}
     else:
         candidates = set(folders)
-    kept = _shallowest(candidates)
+    kept = _shallowest({_source_parent(f) for f in candidates})
     return kept if len(kept) >= 2 else ["."]
 
 

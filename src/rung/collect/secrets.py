@@ -28,14 +28,23 @@ a secret-like name):
   secret, token, auth, credential, private, api, bearer...): a bare quoted
   high-entropy string elsewhere (hashes, integrity sums, test fixtures) is not a
   finding;
-- public IPv4 addresses are not secrets (the IPPublicDetector plugin is off).
+- public IPv4 addresses are not secrets (the IPPublicDetector plugin is off);
+- for the high-entropy plugins the secret-like name must lie outside the value: a long
+  random run that merely contains "auth" (an encrypted Travis `secure:` value) is none;
+- a keyword finding (`password = "..."`) counts only when its value looks random: at
+  least 8 characters, no whitespace, >= 3 bits of entropy per character, and not made
+  of words and short numbers only (`changeme`, `your-secret-key`, `required|min:6`);
+- `.js`/`.css` files with a line over 2000 characters are minified bundles, skipped
+  like `*.min.js`.
 """
 
 from __future__ import annotations
 
 import bisect
 import io
+import math
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
@@ -96,7 +105,18 @@ _LITERALS = tuple(
 _COMPILED = {p: re.compile(p) for _, pats in _PLUGIN_NEEDS.values() for p in pats}
 _PATTERNS = tuple(_COMPILED.values())
 
+# High-entropy plugins need a secret-like *name* on the line: one that only occurs inside
+# a long random value (`secure: "...PwauTh..."`, an encrypted Travis variable) is none.
+_NAMED_PLUGINS = frozenset({"Base64HighEntropyString", "HexHighEntropyString"})
+_VALUE_RUN = re.compile(r"[a-z0-9+/]{20,}=*")
+_KEYWORD_TYPE = "Secret Keyword"
+KEYWORD_MIN_LENGTH = 8
+KEYWORD_MIN_ENTROPY = 3.0  # bits per character: "password123" 3.3, "changeme" 2.75
+_ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
+_WORD_RUN = re.compile(r"[a-z]+|[A-Z][a-z]*|[A-Z]+|\d{1,4}")  # a word or a short number
 _SKIPPED_SUFFIXES = (".min.js", ".min.mjs", ".min.css")
+_BUNDLE_SUFFIXES = (".js", ".mjs", ".cjs", ".css")
+MINIFIED_LINE = 2000  # characters: hand-written code has no such line
 _DISABLED_PLUGINS = ("IPPublicDetector",)
 _INVALID_FILE_FILTER = "detect_secrets.filters.common.is_invalid_file"
 
@@ -152,9 +172,16 @@ def scan_repository_secrets(
 
 
 def _worth_scanning(path: str, text: str) -> bool:
-    if path.lower().endswith(_SKIPPED_SUFFIXES):
+    low = path.lower()
+    if low.endswith(_SKIPPED_SUFFIXES):
         return False
+    if low.endswith(_BUNDLE_SUFFIXES) and _has_long_line(text):
+        return False  # a minified bundle without `.min` in its name (Laravel's public/js)
     return has_candidate(text)
+
+
+def _has_long_line(text: str) -> bool:
+    return any(len(line) > MINIFIED_LINE for line in text.splitlines())
 
 
 def has_candidate(text: str) -> bool:
@@ -246,6 +273,7 @@ class _Engine:
                     )
                 if (
                     line_ok
+                    and _high_entropy_keyword(str(secret.type), secret.secret_value)
                     and not self._filtered(
                         ["secret"],
                         filename=path,
@@ -268,16 +296,48 @@ class _Engine:
         return bool(self._scan._is_filtered_out(required_filter_parameters=params, **kwargs))
 
 
+def _without_values(low: str) -> str:
+    """The line without long, digit-holding base64/hex runs: what is left names things."""
+    return _VALUE_RUN.sub(lambda m: "" if any(c.isdigit() for c in m.group()) else m.group(), low)
+
+
 def _applicable(plugins: Sequence[Any], line: str) -> Iterator[Any]:
     low = line.lower()
+    names: str | None = None
     for plugin in plugins:
-        needs = _PLUGIN_NEEDS.get(type(plugin).__name__)
+        kind = type(plugin).__name__
+        needs = _PLUGIN_NEEDS.get(kind)
         if needs is None:
             yield plugin
             continue
         literals, patterns = needs
-        if any(lit in low for lit in literals) or any(_COMPILED[p].search(line) for p in patterns):
+        text = low
+        if kind in _NAMED_PLUGINS:  # the secret-like name must be outside the value itself
+            names = _without_values(low) if names is None else names
+            text = names
+        if any(lit in text for lit in literals) or any(_COMPILED[p].search(line) for p in patterns):
             yield plugin
+
+
+def _entropy(value: str) -> float:
+    """Shannon entropy in bits per character."""
+    counts = Counter(value)
+    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+
+
+def _high_entropy_keyword(kind: str, value: str | None) -> bool:
+    """A keyword finding is a secret only when its value looks random (checks.md: a
+    *high-entropy* assignment to a secret-like name): `password: "pass"`, `secret:
+    'sooper secret'`, `changeme`, `your-secret-key` or a validation rule such as
+    `'required|string|min:6'` (only words and short numbers) are no credentials."""
+    if kind != _KEYWORD_TYPE or value is None:
+        return True
+    return (
+        len(value) >= KEYWORD_MIN_LENGTH
+        and not any(c.isspace() for c in value)
+        and _entropy(value) >= KEYWORD_MIN_ENTROPY
+        and not all(_WORD_RUN.fullmatch(run) for run in _ALNUM_RUN.findall(value))
+    )
 
 
 def _readlines(text: str) -> list[str]:

@@ -73,7 +73,14 @@ def change_review_template(facts: ServiceFacts) -> Finding:
 
 # ----- release.versioned ---------------------------------------------------------------------
 
-VERSION_TAG = re.compile(r"(?:.*[/_@-])?v?\d+\.\d+(?:\.\d+)?(?:[-+.][0-9A-Za-z.-]+)?", re.I)
+# `1.5.x` (a maintenance-line marker) is no version: only `-`/`+` start a suffix
+# (`1.2.3-rc.1`, `1.2.3+build.5`), a fourth component is a number (`1.2.3.4`) or a Maven
+# qualifier (`2.0.0.RELEASE`, `5.4.2.Final`, `1.0.0.M2`).
+VERSION_TAG = re.compile(
+    r"(?:.*[/_@-])?v?\d+\.\d+(?:\.\d+)*(?:\.(?:RELEASE|Final|GA|SR\d+|M\d+|RC\d+))?"
+    r"(?:[-+][0-9A-Za-z.-]+)?",
+    re.I,
+)
 _RELEASE_FILES = re.compile(
     r"\.releaserc(?:\.[a-z]+)?|release\.config\.[a-z]+"
     r"|release-please-config\.json|\.release-please-manifest\.json|\.?goreleaser\.ya?ml"

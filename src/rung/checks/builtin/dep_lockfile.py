@@ -1,4 +1,9 @@
-"""security.lockfile: every ecosystem the service declares dependencies in is locked.
+"""security.lockfile: the service's dependencies are pinned by a lock file.
+
+checks.md: "dependencies are pinned: a lock file (...)". A lock file of an ecosystem the
+service declares dependencies in passes; the message names the declared ecosystems that
+have none (a Laravel service with `composer.lock` passes even though the `package.json`
+of its asset build has no lock). The check fails when no declared ecosystem is locked.
 
 A lock file counts for its ecosystem when it is in the service tree, or in a folder above
 the service root up to the repository root (a workspace lock file locks its members:
@@ -115,7 +120,7 @@ def lockfile(facts: ServiceFacts) -> Finding:
     for eco, lock in _locks(facts):
         locks.setdefault(eco, []).append(lock)
     missing = sorted(set(needed) - set(locks))
-    if missing:
+    if len(missing) == len(needed):
         parts = [f"{eco} ({', '.join(needed[eco])}){_NOTES.get(eco, '')}" for eco in missing]
         ev = [
             Evidence(m, None, f"{eco} manifest without lock file")
@@ -127,9 +132,13 @@ def lockfile(facts: ServiceFacts) -> Finding:
         return failed(
             "security.lockfile", "no lock file for " + "; ".join(parts), *ev[:MAX_EVIDENCE]
         )
-    ev = [e for eco in sorted(needed) for e in locks[eco][:2]]
+    locked = sorted(set(needed) & set(locks))
+    ev = [e for eco in locked for e in locks[eco][:2]]
+    unlocked = f" (no lock file for {', '.join(missing)})" if missing else ""
     return passed(
-        "security.lockfile", "dependencies locked: " + ", ".join(sorted(needed)), *ev[:MAX_EVIDENCE]
+        "security.lockfile",
+        "dependencies locked: " + ", ".join(locked) + unlocked,
+        *ev[:MAX_EVIDENCE],
     )
 
 

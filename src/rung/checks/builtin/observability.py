@@ -64,7 +64,7 @@ _STARLETTE = re.compile(r"(?:Route|Mount)\(\s*" + _SLASH_LIT)
 _BARE_GET = re.compile(r"(?:GET|HEAD)\(\s*" + _SLASH_LIT)  # WebFlux RouterFunctions
 _ANNOTATION = re.compile(
     r"@(?:GetMapping|RequestMapping|Path|Get|Head|Controller|Endpoint|ReadOperation)"
-    r"\(\s*(?:(?:value|path|id)\s*=\s*)?\{?\s*" + _LIT
+    r"\(\s*(?:[^()\"'`]*?\b(?:value|path|id)\s*=\s*)?\{?\s*" + _LIT
 )
 _CSHARP = re.compile(r"(?:\[(?:HttpGet|HttpHead|Route)|\.Map(?:Get|Methods)?)\(\s*@?" + _LIT)
 _LINE_START_ROUTE = re.compile(r"^[ \t]*(?:get|head|match|route)[ \t]*\(?[ \t]*" + _LIT, re.M)

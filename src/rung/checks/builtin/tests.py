@@ -19,6 +19,13 @@ MAX_EVIDENCE = 5
 # ----- test files -----------------------------------------------------------------------
 
 TEST_DIRS = frozenset({"test", "tests", "spec", "__tests__"})
+# Files that only keep an empty folder in git (Rails' `test/integration/.keep`): no tests.
+PLACEHOLDERS = frozenset({".keep", ".gitkeep", ".gitignore", ".keepme", ".empty", ".placeholder"})
+
+
+def is_placeholder(path: str) -> bool:
+    return posixpath.basename(path).lower() in PLACEHOLDERS
+
 
 # Lower-cased base-name patterns of checks.md (plus Go's, Elixir's and Kotlin's plurals).
 _NAME_PATTERNS = re.compile(
@@ -33,7 +40,10 @@ _CAMEL_EXT: dict[str, tuple[str, ...]] = {
     "cs": ("Tests", "Test"),
     "php": ("Test",),
 }
-_RUST_TEST = re.compile(r"#\[cfg\(test\)\]")
+# In-file Rust tests: a `#[cfg(test)]` module or a bare `#[test]` / `#[tokio::test]` fn.
+_RUST_TEST = re.compile(
+    r"^[ \t]*#\[(?:cfg\(test\)|(?:tokio::|async_std::|actix_rt::)?test)\]", re.M
+)
 
 
 def _camel_test_name(name: str) -> bool:
@@ -70,6 +80,8 @@ def is_test_file(facts: ServiceFacts, path: str) -> bool:
 def _test_file_evidence(facts: ServiceFacts) -> list[Evidence]:
     out: list[Evidence] = []
     for p in facts.files:
+        if is_placeholder(p):
+            continue
         if is_test_name(posixpath.basename(p)):
             out.append(Evidence(p, None, "test file"))
         elif in_test_dir(facts, p):
@@ -77,7 +89,7 @@ def _test_file_evidence(facts: ServiceFacts) -> list[Evidence]:
         elif p.endswith(".rs"):
             line = first_line(facts.texts.get(p, ""), _RUST_TEST)
             if line is not None:
-                out.append(Evidence(p, line, "in-file test module #[cfg(test)]"))
+                out.append(Evidence(p, line, "in-file Rust tests #[cfg(test)] or #[test]"))
     return out
 
 
@@ -156,7 +168,11 @@ def _integration_evidence(facts: ServiceFacts, path: str) -> Evidence | None:
 
 @check("tests.integration", "Integration or end-to-end tests exist")
 def tests_integration(facts: ServiceFacts) -> Finding:
-    ev = [e for p in facts.files if (e := _integration_evidence(facts, p)) is not None]
+    ev = [
+        e
+        for p in facts.files
+        if not is_placeholder(p) and (e := _integration_evidence(facts, p)) is not None
+    ]
     ev += dep_evidence(deps_matching(facts, TESTCONTAINERS), "testcontainers")
     if not ev:
         return failed("tests.integration", "no integration or end-to-end tests")
