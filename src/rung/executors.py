@@ -120,23 +120,56 @@ def _kill_workers(pool: cf.ProcessPoolExecutor) -> None:
         proc.join(timeout=5)
 
 
+class TaskTimeout(Exception):
+    """A task ran longer than its timeout (raised on the worker)."""
+
+
+def call_with_timeout(timeout: float, fn: Callable[..., R], *args: Any) -> R:
+    """`fn(*args)` in a daemon thread of the worker; TaskTimeout after `timeout` seconds
+    (the thread is abandoned: a worker thread cannot be stopped from outside)."""
+    import threading
+
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["result"] = fn(*args)
+        except BaseException as exc:  # handed to the caller's thread
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, name="rung-task", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise TaskTimeout(f"timed out after {timeout:g} s")
+    if "error" in box:
+        raise box["error"]
+    result: R = box["result"]
+    return result
+
+
 class DaskBackend:
-    """An existing Dask distributed scheduler. A stuck task cannot be stopped on its
-    worker: it is abandoned (its result ignored) and the scan goes on."""
+    """An existing Dask distributed scheduler. Several tasks per worker thread are in
+    flight (the scheduler round trip between tasks would otherwise idle the workers), so
+    a timeout is enforced on the worker, from the task's real start (call_with_timeout);
+    a stuck task is abandoned there and the scan goes on."""
 
     name = "dask"
-    enforces_timeout = True
+    enforces_timeout = False  # the worker does
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, timeout: float | None = None) -> None:
+        self._timeout = timeout
         distributed = import_distributed(address)
         try:
             self._client: Any = distributed.Client(address, timeout=30, set_as_default=False)
         except (OSError, TimeoutError) as exc:
             raise ExecutorError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
-        self.slots = max(1, sum(self._client.nthreads().values()))
+        self.slots = 8 * max(1, sum(self._client.nthreads().values()))
         self._executor: cf.Executor = self._client.get_executor(pure=False)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]:
+        if self._timeout is not None:
+            return self._executor.submit(call_with_timeout, self._timeout, fn, *args)
         return self._executor.submit(fn, *args)
 
     def recycle(self) -> None:
@@ -177,7 +210,7 @@ def open_backend(spec: str | None, jobs: int | None, *, timeout: float | None = 
         return PoolBackend(workers)
     assert spec is not None
     if spec.startswith(_SCHEMES) and len(spec.split("://", 1)[1]) > 0:
-        return DaskBackend(dask_address(spec))
+        return DaskBackend(dask_address(spec), timeout)
     raise ExecutorError(
         f"unknown executor {spec!r}: use 'local', dask://HOST:PORT or tcp://HOST:PORT"
     )
@@ -282,5 +315,7 @@ def _outcome(key: K, fut: cf.Future[R]) -> Outcome[K, R]:
         return Outcome(key, result=fut.result())
     except cf.CancelledError:
         return Outcome(key, error="cancelled")
+    except TaskTimeout as exc:
+        return Outcome(key, error=str(exc))
     except Exception as exc:
         return Outcome(key, error=f"scan failed: {type(exc).__name__}: {exc}")
