@@ -171,3 +171,20 @@ def test_dotnet_web_projects_are_services(tmp_path: Path) -> None:
         ("OrderProcessor", "src/OrderProcessor"),
         ("Ordering.API", "src/Ordering.API"),
     ]
+
+
+def test_go_route_after_a_prefix_variable(tmp_path: Path) -> None:
+    """GoogleCloudPlatform/microservices-demo frontend: `r.HandleFunc(baseUrl+"/_healthz", h)`."""
+    src = (
+        "package main\n\nfunc main() {\n"
+        '\tr.HandleFunc(baseUrl+"/_healthz", func(w http.ResponseWriter, _ *http.Request) {})\n}\n'
+    )
+    f = run(tmp_path, observability.health_endpoint, {"main.go": src})
+    assert (f.status, paths(f)) == (Status.PASS, [("main.go", 4)])
+
+
+def test_csharp_grpc_health_namespace(tmp_path: Path) -> None:
+    """microservices-demo cartservice: `using Grpc.Health.V1;` (C# casing)."""
+    src = "using Grpc.Core;\nusing Grpc.Health.V1;\n\nclass HealthCheckService : Health.HealthBase {}\n"
+    f = run(tmp_path, observability.health_endpoint, {"src/services/HealthCheckService.cs": src})
+    assert (f.status, paths(f)) == (Status.PASS, [("src/services/HealthCheckService.cs", 2)])

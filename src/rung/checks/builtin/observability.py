@@ -49,10 +49,11 @@ _SLASH_LIT = r"""["'`]((?:[A-Z]+ )?/[^"'`\n]*)["'`]"""  # a literal path startin
 
 # Member calls that define routes in many frameworks (express, fastify, koa-router, hono,
 # gin, echo, chi, fiber, gorilla, net/http, axum, aiohttp, Slim, Ktor...). The literal must
-# start with "/" so that `config.get('status')` lookups do not count.
+# start with "/" so that `config.get('status')` lookups do not count; it may follow a
+# prefix variable (`r.HandleFunc(baseUrl+"/_healthz", ...)`).
 _MEMBER_ROUTE = re.compile(
     r"(?i)\.(?:get|head|all|route|use|handlefunc|handle|any|path|add_get|add_route"
-    r"|add_api_route|api_route|options)\(\s*" + _SLASH_LIT
+    r"|add_api_route|api_route|options)\(\s*(?:[\w.]+\s*\+\s*)?" + _SLASH_LIT
 )
 _PY_DECORATOR = re.compile(r"@[\w.]*\.(?:route|get|head|api_route|api_view)\(\s*[rf]?" + _LIT)
 _DJANGO = re.compile(r"(?:re_path|path|url)\(\s*r?" + _LIT)
@@ -106,7 +107,7 @@ _FRAMEWORK_HEALTH: tuple[tuple[frozenset[str], re.Pattern[str], str], ...] = (
     (frozenset({"rb"}), re.compile(r"rails/health#show"), "Rails health check route"),
     (
         _CODE,
-        re.compile(r"grpc\.health\.v1|grpc_health\.v1|grpc_health_v1|HealthStatusManager"),
+        re.compile(r"(?i:grpc[._]health[._]v1)|HealthStatusManager"),  # C#: Grpc.Health.V1
         "gRPC health service",
     ),
     (frozenset({"go"}), re.compile(r"health\.NewServer\(\)"), "gRPC health server"),
