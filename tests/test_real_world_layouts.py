@@ -185,6 +185,6 @@ def test_go_route_after_a_prefix_variable(tmp_path: Path) -> None:
 
 def test_csharp_grpc_health_namespace(tmp_path: Path) -> None:
     """microservices-demo cartservice: `using Grpc.Health.V1;` (C# casing)."""
-    src = "using Grpc.Core;\nusing Grpc.Health.V1;\n\nclass HealthCheckService : Health.HealthBase {}\n"
+    src = "using Grpc.Core;\nusing Grpc.Health.V1;\n\nclass HealthCheckService : HealthBase {}\n"
     f = run(tmp_path, observability.health_endpoint, {"src/services/HealthCheckService.cs": src})
     assert (f.status, paths(f)) == (Status.PASS, [("src/services/HealthCheckService.cs", 2)])
