@@ -58,12 +58,14 @@ def test_encrypted_travis_value_is_no_secret(tmp_path: Path) -> None:
 
 def test_placeholder_keyword_values_are_no_secrets(tmp_path: Path) -> None:
     """front-end's `secret: 'sooper secret'`, petclinic's k8s `password: "pass"`, Laravel's
-    validation rules and `'secret' => 'your-secret-key'`: low-entropy words, no secrets."""
+    validation rules and `'secret' => 'your-secret-key'`, the FastAPI template's test
+    `"password": "password123"`: words and short numbers, no high-entropy secrets."""
     files = {
         "config.js": "module.exports = {\n  session: {\n    secret: 'sooper secret',\n  },\n};\n",
         "k8s/db.yml": 'kind: Secret\nstringData:\n  username: "user"\n  password: "pass"\n',
         "app/RegisterUser.php": "<?php\nreturn ['password' => 'required|string|min:6'];\n",
         "config/queue.php": "<?php\nreturn ['secret' => 'your-secret-key'];\n",
+        "tests/test_private.py": 'json = {"password": "password123"}\n',
     }
     f = run(tmp_path, security.no_committed_secrets, files)
     assert f.status is Status.PASS

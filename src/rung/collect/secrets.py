@@ -33,7 +33,8 @@ a secret-like name):
   random run that merely contains "auth" (an encrypted Travis `secure:` value) is none;
 - a keyword finding (`password = "..."`) counts only when its value looks random: at
   least 8 characters, no whitespace, >= 3 bits of entropy per character, and not made
-  of words and short numbers only (`changeme`, `your-secret-key`, `required|min:6`);
+  of words and short numbers only (`changeme`, `password123`, `your-secret-key`,
+  `required|min:6`);
 - `.js`/`.css` files with a line over 2000 characters are minified bundles, skipped
   like `*.min.js`.
 """
@@ -111,9 +112,10 @@ _NAMED_PLUGINS = frozenset({"Base64HighEntropyString", "HexHighEntropyString"})
 _VALUE_RUN = re.compile(r"[a-z0-9+/]{20,}=*")
 _KEYWORD_TYPE = "Secret Keyword"
 KEYWORD_MIN_LENGTH = 8
-KEYWORD_MIN_ENTROPY = 3.0  # bits per character: "password123" 3.3, "changeme" 2.75
+KEYWORD_MIN_ENTROPY = 3.0  # bits per character: "mysecretpassword" 3.45, "changeme" 2.75
 _ALNUM_RUN = re.compile(r"[A-Za-z0-9]+")
-_WORD_RUN = re.compile(r"[a-z]+|[A-Z][a-z]*|[A-Z]+|\d{1,4}")  # a word or a short number
+# a word, a word with a short number (`password123`) or a short number
+_WORD_RUN = re.compile(r"(?:[A-Za-z][a-z]*|[A-Z]+)\d{0,4}|\d{1,4}")
 _SKIPPED_SUFFIXES = (".min.js", ".min.mjs", ".min.css")
 _BUNDLE_SUFFIXES = (".js", ".mjs", ".cjs", ".css")
 MINIFIED_LINE = 2000  # characters: hand-written code has no such line
