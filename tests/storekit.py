@@ -163,8 +163,12 @@ def scan_json(root: Path, db: str, *extra: str) -> dict[str, Any]:
 
 
 def without_ids(doc: dict[str, Any]) -> dict[str, Any]:
-    """The document apart from snapshot id and timestamps."""
-    return {**doc, "snapshot": {"as_of": doc["snapshot"]["as_of"]}}
+    """The document apart from snapshot id and timestamps, and what is relative to the
+    snapshot before (the required-level change and drift flags, issue 4)."""
+    services = [
+        {**s, "level": {**s["level"], "change": None}, "drift": None} for s in doc["services"]
+    ]
+    return {**doc, "snapshot": {"as_of": doc["snapshot"]["as_of"]}, "services": services}
 
 
 def spawn_scan(root: Path, db: str, *, pause: float | None = None) -> subprocess.Popen[str]:

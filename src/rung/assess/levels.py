@@ -32,6 +32,8 @@ class Override:
     by: str = ""
     note: str = ""
     expires: str | None = None
+    evidence: str = ""  # an attestation's evidence link
+    id: int | None = None  # the stored record (rung attest/waive list)
 
 
 @dataclass(frozen=True, slots=True)

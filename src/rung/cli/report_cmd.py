@@ -5,15 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from rung.cli.db_options import db_option, open_store
 from rung.cli.options import console
-
-if TYPE_CHECKING:
-    from rung.scanner import ScanResult
+from rung.cli.workspace_opts import Stored, config_option, load_stored
 
 SNAPSHOT = click.option(
     "--snapshot", "snapshot_id", type=int, metavar="ID", help="Snapshot id [default: latest]."
@@ -28,18 +25,14 @@ def write_text(text: str, out: str | None) -> None:
         click.echo(text, nl=False)
 
 
-def _stored(db_url: str | None, snapshot_id: int | None) -> tuple[int, ScanResult]:
-    with open_store(db_url, must_exist=True) as store:
-        return store.result(snapshot_id)
-
-
-def _report_table(result: ScanResult, sid: int, out: str | None) -> None:
+def _report_table(stored: Stored, out: str | None) -> None:
     from rich.console import Console
 
     from rung.cli.scan_cmd import emit
     from rung.report.tabular import print_table, teams_table
 
-    emit(result, fmt="table", out=out, service_name=None, snapshot_id=sid)
+    result, sid = stored.result, stored.id
+    emit(result, fmt="table", out=out, service_name=None, snapshot_id=sid, context=stored.context)
     if out:
         with open(out, "a", encoding="utf-8") as fh:
             print_table(Console(file=fh, width=100, no_color=True), teams_table(result.assessments))
@@ -47,22 +40,30 @@ def _report_table(result: ScanResult, sid: int, out: str | None) -> None:
         print_table(console(), teams_table(result.assessments))
 
 
-def _report_json(result: ScanResult, sid: int, out: str | None) -> None:
+def _report_json(stored: Stored, out: str | None) -> None:
     from rung.cli.scan_cmd import emit
 
-    emit(result, fmt="json", out=out, service_name=None, snapshot_id=sid)
+    emit(
+        stored.result,
+        fmt="json",
+        out=out,
+        service_name=None,
+        snapshot_id=stored.id,
+        context=stored.context,
+    )
 
 
-def _report_tabular(fmt: str) -> Callable[[ScanResult, int, str | None], None]:
-    def render(result: ScanResult, sid: int, out: str | None) -> None:
+def _report_tabular(fmt: str) -> Callable[[Stored, str | None], None]:
+    def render(stored: Stored, out: str | None) -> None:
         from rung.report.tabular import RENDERERS, portfolio_tables
 
+        result = stored.result
         write_text(RENDERERS[fmt](portfolio_tables(result.model.model, result.assessments)), out)
 
     return render
 
 
-REPORTS: dict[str, Callable[[ScanResult, int, str | None], None]] = {
+REPORTS: dict[str, Callable[[Stored, str | None], None]] = {
     "table": _report_table,
     "json": _report_json,
     "csv": _report_tabular("csv"),
@@ -76,12 +77,15 @@ REPORTS: dict[str, Callable[[ScanResult, int, str | None], None]] = {
     "--format", "fmt", type=click.Choice(list(REPORTS)), default="table", show_default=True
 )
 @OUT
+@config_option
 @db_option
-def report(snapshot_id: int | None, fmt: str, out: str | None, db_url: str | None) -> int:
+def report(
+    snapshot_id: int | None, fmt: str, out: str | None, config: str | None, db_url: str | None
+) -> int:
     """The portfolio from a stored snapshot: services x areas (achieved vs required),
-    per pillar and per team. JSON is the same document `rung scan --format json` printed."""
-    sid, result = _stored(db_url, snapshot_id)
-    REPORTS[fmt](result, sid, out)
+    per pillar and per team, drift (risk outpacing maturity, over-investment), waivers
+    and expired attestations. JSON is the same document `rung scan --format json` printed."""
+    REPORTS[fmt](load_stored(db_url, snapshot_id, config), out)
     return 0
 
 
@@ -92,16 +96,31 @@ def report(snapshot_id: int | None, fmt: str, out: str | None, db_url: str | Non
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
 @OUT
+@config_option
 @db_option
 def service(
-    name: str, snapshot_id: int | None, fmt: str, out: str | None, db_url: str | None
+    name: str,
+    snapshot_id: int | None,
+    fmt: str,
+    out: str | None,
+    config: str | None,
+    db_url: str | None,
 ) -> int:
     """One service from a stored snapshot: per-area achieved vs required, each unmet
-    expectation with its evidence and the platform support that helps."""
+    expectation with its evidence and the platform support that helps; the required
+    level explained (raw and stable, critical-path chain, change since the snapshot
+    before) and its attestations and waivers."""
     from rung.cli.scan_cmd import emit
 
-    sid, result = _stored(db_url, snapshot_id)
-    return emit(result, fmt=fmt, out=out, service_name=name, snapshot_id=sid)
+    stored = load_stored(db_url, snapshot_id, config)
+    return emit(
+        stored.result,
+        fmt=fmt,
+        out=out,
+        service_name=name,
+        snapshot_id=stored.id,
+        context=stored.context,
+    )
 
 
 @click.command()

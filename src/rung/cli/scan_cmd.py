@@ -11,8 +11,10 @@ import click
 
 from rung.cli.db_options import db_option, open_store, pause_hook
 from rung.cli.options import AS_OF, console
+from rung.cli.workspace_opts import config_option
 
 if TYPE_CHECKING:
+    from rung.assess.explain import ReportContext
     from rung.scanner import ScanResult
 
 
@@ -22,9 +24,7 @@ if TYPE_CHECKING:
 @click.option(
     "--model",
     "model_ref",
-    default="microservices",
-    show_default=True,
-    help="Built-in model id or a model YAML file.",
+    help="Built-in model id or a model YAML file [default: the workspace's, else microservices].",
 )
 @click.option("--profile", help="Business profile for services that declare none.")
 @click.option("--as-of", "as_of", type=AS_OF, help="Fix 'now' (ISO date) for reproducible signals.")
@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--full", is_flag=True, help="Ignore the incremental cache: rescan every service.")
 @click.option("--no-store", is_flag=True, help="Do not store a snapshot (no database).")
+@config_option
 @db_option
 def scan(
     paths: tuple[str, ...],
@@ -67,17 +68,34 @@ def scan(
     quiet: bool,
     full: bool,
     no_store: bool,
+    config: str | None,
     db_url: str | None,
 ) -> int:
     """Scan the repositories under PATHS (one repository, or folders holding many) and
     store a snapshot. Services whose HEAD, root, catalog entry, model and check suite are
-    unchanged since the last snapshot reuse its results (live checks always re-run)."""
+    unchanged since the last snapshot reuse its results (live checks always re-run).
+
+    The workspace file (rung.yaml, or --config) sets the risk policy, stability, default
+    model and profile; attestations and waivers in force at the as-of time count."""
+    from datetime import UTC
+
+    from rung.assess.portfolio import effective_policy
+    from rung.cli.workspace_opts import load_ws
     from rung.model.loader import load_model
 
-    model = load_model(model_ref)
+    ws = load_ws(config)
+    model = load_model(model_ref or ws.model or "microservices")
+    policy = effective_policy(model.model, ws)
+    profile = profile or ws.profile
+    now = datetime.now(UTC).replace(microsecond=0)
+    as_of = as_of or now
     store = None if no_store else open_store(db_url)  # a bad database fails before the scan
     previous = None if store is None or full else store.previous_scans(model.hash)
     states = None if store is None else store.previous_states()
+    overrides = None if store is None else store.overrides_in_force(as_of)
+    context = None
+    if store is not None:
+        context = store.report_context(None, as_of=as_of, recorded_by=now, stability=ws.stability)
     result = execute_scan(
         list(paths),
         model,
@@ -91,12 +109,22 @@ def scan(
         quiet=quiet,
         previous=previous,
         previous_states=states,
+        policy=policy,
+        overrides=overrides,
+        stability=ws.stability,
     )
     snapshot_id = None
     if store is not None:
         with store:
             snapshot_id = store.save(result, profile=profile, full=full, pause=pause_hook())
-    rc = emit(result, fmt=fmt, out=out, service_name=service_name, snapshot_id=snapshot_id)
+    rc = emit(
+        result,
+        fmt=fmt,
+        out=out,
+        service_name=service_name,
+        snapshot_id=snapshot_id,
+        context=context,
+    )
     if snapshot_id is not None and fmt == "table":
         reused = sum(1 for a in result.assessments if a.scan.reused)
         console(err=True).print(
@@ -142,9 +170,14 @@ def emit(
     out: str | None,
     service_name: str | None,
     snapshot_id: int | None = None,
+    context: ReportContext | None = None,
 ) -> int:
+    from rung.assess.explain import ReportContext
+    from rung.report.explain_text import print_portfolio_notes, print_service_detail
     from rung.report.jsondoc import iso, portfolio_json
     from rung.report.text import print_portfolio, print_service
+
+    context = context or ReportContext()
 
     assessments = list(result.assessments)
     if service_name is not None:
@@ -165,6 +198,7 @@ def emit(
                 "finished_at": iso(result.finished_at),
             },
             warnings=result.warnings,
+            context=context,
         )
         text = json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"
         if out:
@@ -182,12 +216,14 @@ def emit(
     model = result.model.model
     if service_name is not None:
         print_service(con, model, assessments[0])
+        print_service_detail(con, assessments[0], context)
     else:
         title = (
             f"rung · {model.name} v{model.version} · {len(assessments)} services · "
             f"as of {result.as_of:%Y-%m-%d}"
         )
         print_portfolio(con, model, assessments, title)
+        print_portfolio_notes(con, assessments, context)
     for w in result.warnings[:20]:
         console(err=True).print("[yellow]warning:[/]", _esc(w))
     if out:

@@ -7,6 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from rung import __version__
+from rung.assess.explain import (
+    Explained,
+    ReportContext,
+    change_json,
+    critical_json,
+    stability_json,
+)
 from rung.assess.levels import ExpState
 from rung.assess.service import ServiceAssessment
 from rung.model.loader import LoadedModel
@@ -18,7 +25,26 @@ def iso(dt: datetime | None) -> str | None:
     return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def service_json(a: ServiceAssessment) -> dict[str, Any]:
+def _overrides_json(a: ServiceAssessment, explained: Explained | None) -> dict[str, Any]:
+    in_force = [
+        {
+            "expectation": e.id,
+            "kind": str(e.override.kind),
+            "id": e.override.id,
+            "by": e.override.by,
+            "note": e.override.note,
+            "evidence": e.override.evidence,
+            "expires": e.override.expires,
+        }
+        for r in a.areas.values()
+        for e in r.expectations
+        if e.override is not None
+    ]
+    expired = [r.to_json() for r in explained.expired] if explained is not None else []
+    return {"in_force": in_force, "expired": expired}
+
+
+def service_json(a: ServiceAssessment, explained: Explained | None = None) -> dict[str, Any]:
     svc = a.scan.service
     areas: dict[str, Any] = {}
     for area_id, r in a.areas.items():
@@ -66,8 +92,18 @@ def service_json(a: ServiceAssessment) -> dict[str, Any]:
             "pinned": pinned,
             "points": a.risk.points,
             "computed": a.risk.computed_level,
+            "raw": a.risk.raw_level,
+            "stable": a.risk.stable_level,
+            "stability": stability_json(a.risk),
+            "critical_path": critical_json(a.risk),
+            "change": change_json(explained.change if explained is not None else None),
         },
         "notes": list(a.scan.notes),
+        "drift": [
+            {"kind": str(d.kind), "message": d.message}
+            for d in (explained.drift if explained is not None else ())
+        ],
+        "overrides": _overrides_json(a, explained),
     }
 
 
@@ -77,11 +113,13 @@ def portfolio_json(
     *,
     snapshot: Mapping[str, Any],
     warnings: Sequence[str] = (),
+    context: ReportContext | None = None,
 ) -> dict[str, Any]:
+    ctx = context or ReportContext()
     return {
         "rung_version": __version__,
         "model": {"id": model.model.id, "version": model.model.version, "hash": model.hash},
         "snapshot": dict(snapshot),
-        "services": [service_json(a) for a in assessments],
+        "services": [service_json(a, ctx.explain(a)) for a in assessments],
         "warnings": list(warnings),
     }

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rung.errors import StorageError
+from rung.store.ledger_api import LedgerMethods
 from rung.store.url import masked, normalise, sqlite_path
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @dataclass
-class Store:
+class Store(LedgerMethods):
     engine: Engine
     lock_timeout: float
 

@@ -183,7 +183,14 @@ def stability_from_json(text: str) -> StabilityState:
 def overrides_to_json(overrides: Mapping[str, Override]) -> str:
     return dumps(
         {
-            eid: {"kind": str(o.kind), "by": o.by, "note": o.note, "expires": o.expires}
+            eid: {
+                "kind": str(o.kind),
+                "by": o.by,
+                "note": o.note,
+                "expires": o.expires,
+                "evidence": o.evidence,
+                "id": o.id,
+            }
             for eid, o in overrides.items()
         }
     )
@@ -191,6 +198,13 @@ def overrides_to_json(overrides: Mapping[str, Override]) -> str:
 
 def overrides_from_json(text: str) -> dict[str, Override]:
     return {
-        eid: Override(ExpState(o["kind"]), o["by"], o["note"], o["expires"])
+        eid: Override(
+            ExpState(o["kind"]),
+            o["by"],
+            o["note"],
+            o["expires"],
+            o.get("evidence", ""),
+            o.get("id"),
+        )
         for eid, o in json.loads(text).items()
     }

@@ -173,3 +173,63 @@ class PillarRow(Base):
 
 
 Index("ix_snapshots_status_id", Snapshot.status, Snapshot.id)
+
+
+# ----- attestations, waivers, goals and their audit trail (issue 4, migration 0002) -----
+#
+# Nothing here is ever deleted: a revoked attestation or waiver keeps its row with
+# `revoked_at` set; every write appends a row to `audit_log` (triggers refuse UPDATE and
+# DELETE on it, and DELETE on the other two tables).
+
+
+class OverrideRow(Base):
+    """An attestation (`kind = "attestation"`) or a waiver (`kind = "waiver"`)."""
+
+    __tablename__ = "overrides"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    service: Mapped[str] = mapped_column(String(300), index=True)
+    expectation: Mapped[str] = mapped_column(String(300))
+    by: Mapped[str] = mapped_column(String(300))  # who attests / who approved the waiver
+    evidence: Mapped[str] = mapped_column(Text)  # attestation: evidence URL
+    note: Mapped[str] = mapped_column(Text)  # attestation: note; waiver: reason
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(300))  # who ran the command
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_by: Mapped[str | None] = mapped_column(String(300))
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class GoalRow(Base):
+    """A goal: the services matching `filter` reach `level` in `areas` by `due`."""
+
+    __tablename__ = "goals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    filter: Mapped[str] = mapped_column(Text)
+    areas: Mapped[str] = mapped_column(Text)  # JSON array of area ids
+    level: Mapped[int] = mapped_column(Integer)
+    due: Mapped[datetime] = mapped_column(UTCDateTime())
+    description: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(300))
+
+
+class AuditRow(Base):
+    """One write, append-only: who, when, what, and the values it changed."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(String(300))
+    action: Mapped[str] = mapped_column(String(64))  # attest, waive, revoke, goal.add
+    entity: Mapped[str] = mapped_column(String(32))  # attestation, waiver, goal
+    entity_id: Mapped[int] = mapped_column(Integer)
+    changes: Mapped[str] = mapped_column(Text)  # JSON {field: [before, after]}
+
+
+Index("ix_audit_log_entity", AuditRow.entity, AuditRow.entity_id)
