@@ -15,6 +15,7 @@ from rung.cli.history_cmd import history
 from rung.cli.model_cmd import model_group
 from rung.cli.report_cmd import report, service, snapshots
 from rung.cli.scan_cmd import scan
+from rung.cli.serve_cmd import serve
 from rung.errors import ExitCode, RungError
 
 EPILOG = """Exit codes: 0 ok; 1 below the required level (gates); 2 bad configuration or
@@ -37,6 +38,7 @@ cli.add_command(service)
 cli.add_command(history)
 cli.add_command(snapshots)
 cli.add_command(db_group)
+cli.add_command(serve)
 
 
 def main(argv: list[str] | None = None) -> None:
