@@ -31,7 +31,7 @@ K = TypeVar("K")
 R = TypeVar("R")
 
 DASK_HINT = "pip install 'rung[dask]'"
-_SCHEMES = ("dask://", "tcp://", "tls://")
+_SCHEMES = ("dask://", "tcp://", "tls://", "inproc://")  # inproc: a cluster in this process
 
 
 class ExecutorError(UsageError):
@@ -88,7 +88,7 @@ class PoolBackend:
     def __init__(self, workers: int) -> None:
         self.slots = workers
         self._pool = self._new()
-        self._retired: list[cf.ProcessPoolExecutor] = []
+        self._retired: list[list[Any]] = []  # worker processes of retired pools
 
     def _new(self) -> cf.ProcessPoolExecutor:
         return cf.ProcessPoolExecutor(max_workers=self.slots, initializer=_ignore_sigint)
@@ -97,26 +97,32 @@ class PoolBackend:
         return self._pool.submit(fn, *args)
 
     def recycle(self) -> None:
-        self._retired.append(self._pool)
+        self._retired.append(_workers(self._pool))
         self._pool.shutdown(wait=False)
         self._pool = self._new()
 
     def close(self, cancel: bool = False) -> None:
-        for pool in self._retired:
-            _kill_workers(pool)
+        for procs in self._retired:
+            _kill(procs)
         if cancel:
+            procs = _workers(self._pool)
             self._pool.shutdown(wait=False, cancel_futures=True)
-            _kill_workers(self._pool)
+            _kill(procs)
         self._pool.shutdown(wait=True, cancel_futures=cancel)
 
 
-def _kill_workers(pool: cf.ProcessPoolExecutor) -> None:
-    # The standard library has no public way (before 3.14) to stop a busy worker.
+def _workers(pool: cf.ProcessPoolExecutor) -> list[Any]:
+    # The standard library has no public way (before 3.14) to stop a busy worker:
+    # take its processes (shutdown() forgets them) to kill them.
     procs: dict[int, Any] = getattr(pool, "_processes", None) or {}
-    for proc in list(procs.values()):
+    return list(procs.values())
+
+
+def _kill(procs: list[Any]) -> None:
+    for proc in procs:
         if proc.is_alive():
             proc.kill()
-    for proc in list(procs.values()):
+    for proc in procs:
         proc.join(timeout=5)
 
 
