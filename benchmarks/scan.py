@@ -83,10 +83,10 @@ def floor_repo(repo: str) -> int:
     total = 0
     for rel in _git(repo, "ls-files", "-z").decode("utf-8", "surrogateescape").split("\0"):
         path = os.path.join(repo, rel)
-        if rel and not os.path.islink(path) and os.path.isfile(path):
-            if os.path.getsize(path) <= MAX_FILE:
-                with open(path, "rb") as fh:
-                    total += len(fh.read())
+        readable = rel and not os.path.islink(path) and os.path.isfile(path)
+        if readable and os.path.getsize(path) <= MAX_FILE:
+            with open(path, "rb") as fh:
+                total += len(fh.read())
     return total
 
 
@@ -143,7 +143,7 @@ def dask_cluster() -> Iterator[str | None]:
     except ImportError:
         yield None
         return
-    cluster = LocalCluster(
+    cluster = LocalCluster(  # type: ignore[no-untyped-call]
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     )
     try:
