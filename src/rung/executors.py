@@ -8,11 +8,17 @@
   through `distributed.Client(address).get_executor()`, a real
   `concurrent.futures.Executor` (Dask is the optional extra `rung[dask]`).
 
-`run_tasks` submits one task per item with at most `slots` in flight (so a task starts
-when it is submitted and its timeout runs from there, and memory stays flat), and yields
-each item with its result or the reason it failed: an exception in the task, a timeout,
-or a dead worker. It never raises for a task. On KeyboardInterrupt (Ctrl-C) it cancels
-what is pending, stops the workers and re-raises.
+`run_tasks` submits one task per item with at most `slots` in flight (memory stays flat
+in the number of repositories), and yields each item with its result or the reason it
+failed: an exception in the task, a timeout, or a dead worker (retried once). It never
+raises for a task. On KeyboardInterrupt (Ctrl-C) it cancels what is pending, stops the
+workers and re-raises.
+
+Timeouts: the process pool keeps one task per worker in flight, so a task starts when
+it is submitted; the parent abandons a late task and kills its pool's workers at the
+end (a fresh pool takes the next tasks). Dask keeps several tasks per worker thread in
+flight (the scheduler round trip would otherwise idle the workers), so the timeout runs
+on the worker from the task's real start (`call_with_timeout`).
 """
 
 from __future__ import annotations
