@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from rung.catalog.central import CentralMerge, load_central
 from rung.catalog.entity import Service
 from rung.catalog.repos import find_repositories
-from rung.catalog.repository import scan_repository
+from rung.catalog.repository import RepoScan, scan_repository
 
 __all__ = ["Discovery", "discover", "find_repositories"]
 
@@ -72,6 +72,18 @@ def unique_names(services: Iterable[Service], warnings: list[str]) -> list[Servi
     return sorted(out, key=lambda s: (s.name, s.repo_path, s.root))
 
 
+def _read_all(repos: Sequence[str]) -> list[RepoScan]:
+    """Each repository's services, a few at a time: the work is git processes and file
+    reads, so threads overlap it (the order of `repos` is kept)."""
+    import concurrent.futures as cf
+    import os
+
+    if len(repos) < 4:
+        return [scan_repository(r) for r in repos]
+    with cf.ThreadPoolExecutor(min(8, 2 * (os.cpu_count() or 1))) as pool:
+        return list(pool.map(scan_repository, repos))
+
+
 def discover(paths: Sequence[str], *, catalog: str | None = None) -> Discovery:
     """Services of the repositories under `paths` (and of the central `catalog`, if given).
 
@@ -80,7 +92,7 @@ def discover(paths: Sequence[str], *, catalog: str | None = None) -> Discovery:
     """
     central = load_central(catalog) if catalog else None
     repos = find_repositories(paths)
-    scans = {repo: scan_repository(repo) for repo in repos}
+    scans = dict(zip(repos, _read_all(repos), strict=True))
     catalog_warnings: list[str] = []
     if central is not None:
         entries, loaded_warnings = central
