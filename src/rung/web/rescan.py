@@ -152,7 +152,7 @@ class Rescanner:
             id="rescan",
             max_instances=1,
             coalesce=True,
-            misfire_grace_time=int(every),
+            misfire_grace_time=max(1, int(every)),
         )
         sched.start()
         self._scheduler = sched
