@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from rung.assess.levels import ExpState, Override
 from rung.errors import UsageError
@@ -93,6 +94,30 @@ class OverrideRecord:
         if at is not None:
             out["status"] = str(self.status(at))
         return out
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One write of the append-only audit trail (rung.store.ledger)."""
+
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: int
+    changes: dict[str, list[Any]]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "at": iso(self.at),
+            "actor": self.actor,
+            "action": self.action,
+            "entity": self.entity,
+            "entity_id": self.entity_id,
+            "changes": self.changes,
+        }
 
 
 def iso(dt: datetime | None) -> str | None:

@@ -11,6 +11,7 @@ import click
 
 from rung.cli.db_options import db_option, open_store
 from rung.cli.options import console
+from rung.cli.workspace_opts import config_option
 
 if TYPE_CHECKING:
     from rung.report.tabular import Table
@@ -29,6 +30,18 @@ def _levels(dist: dict[int, int]) -> str:
     return " ".join(f"L{k}:{v}" for k, v in sorted(dist.items()))
 
 
+def _drift(point: PortfolioPoint) -> str:
+    """`outpacing: carts, orders; over-invested: users` (issue 4)."""
+    from rung.assess.drift import DriftKind
+
+    parts = []
+    for kind, label in ((DriftKind.OUTPACING, "outpacing"), (DriftKind.OVER_INVESTED, "over")):
+        names = [d.service for d in point.drift if d.kind is kind]
+        if names:
+            parts.append(f"{label}: {', '.join(names)}")
+    return "; ".join(parts)
+
+
 def portfolio_table(points: Sequence[PortfolioPoint]) -> Table:
     from rung.report.tabular import Table
 
@@ -42,11 +55,12 @@ def portfolio_table(points: Sequence[PortfolioPoint]) -> Table:
             p.gaps,
             _levels(p.achieved),
             _levels(p.required),
+            _drift(p),
         )
         for p in points
     )
     headers = ("id", "as of", "model", "services", "below", "gaps")
-    return Table("Portfolio history", (*headers, "achieved", "required"), rows)
+    return Table("Portfolio history", (*headers, "achieved", "required", "drift"), rows)
 
 
 def _changes(p: ServicePoint) -> str:
@@ -67,24 +81,31 @@ def service_table(name: str, points: Sequence[ServicePoint]) -> Table:
             ",".join(p.causes),
             _changes(p),
             p.required_change,
+            "; ".join(d.message for d in p.drift),
         )
         for p in points
     )
     headers = ("id", "as of", "head", "lvl", "req", "gaps")
-    return Table(f"History of {name}", (*headers, "cause", "changed checks", "why"), rows)
+    return Table(f"History of {name}", (*headers, "cause", "changed checks", "why", "drift"), rows)
 
 
 @click.command()
 @click.argument("name", required=False)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the history to FILE.")
+@config_option
 @db_option
-def history(name: str | None, fmt: str, out: str | None, db_url: str | None) -> int:
+def history(
+    name: str | None, fmt: str, out: str | None, config: str | None, db_url: str | None
+) -> int:
     """Levels, required levels and gaps per snapshot; for one service NAME also which
     checks changed between snapshots and why (cause: service = its HEAD changed, model =
     the model changed, catalog = its catalog entry changed, rung = the check suite
-    changed, live = only live probes differ)."""
+    changed, live = only live probes differ), why its required level changed, and drift
+    flags (risk outpacing maturity: required rose, achieved did not; over-invested:
+    achieved above required)."""
     from rung.cli.report_cmd import write_text
+    from rung.cli.workspace_opts import load_ws
     from rung.errors import UsageError
     from rung.report.tabular import RENDERERS, print_table
 
@@ -94,7 +115,7 @@ def history(name: str | None, fmt: str, out: str | None, db_url: str | None) -> 
             points = store.portfolio_history()
             table = portfolio_table(points)
         else:
-            points = store.service_history(name)
+            points = store.service_history(name, load_ws(config).stability)
             if not points:
                 raise UsageError(f"no service named {name!r} in any snapshot")
             table = service_table(name, points)

@@ -8,14 +8,20 @@ import traceback
 import click
 
 from rung import __version__
+from rung.cli.attest_cmd import attest_group, audit, waive_group
 from rung.cli.checks_cmd import checks_group
 from rung.cli.db_cmd import db_group
 from rung.cli.demo_cmd import demo
+from rung.cli.gaps_cmd import gaps
+from rung.cli.goal_cmd import goal_group
 from rung.cli.history_cmd import history
 from rung.cli.model_cmd import model_group
 from rung.cli.report_cmd import report, service, snapshots
+from rung.cli.risk_cmd import risk_group
+from rung.cli.roadmap_cmd import roadmap
 from rung.cli.scan_cmd import scan
 from rung.cli.serve_cmd import serve
+from rung.cli.teams_cmd import teams
 from rung.errors import ExitCode, RungError
 
 EPILOG = """Exit codes: 0 ok; 1 below the required level (gates); 2 bad configuration or
@@ -39,6 +45,8 @@ cli.add_command(history)
 cli.add_command(snapshots)
 cli.add_command(db_group)
 cli.add_command(serve)
+for command in (risk_group, gaps, roadmap, teams, attest_group, waive_group, goal_group, audit):
+    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -13,6 +13,7 @@ import click
 if TYPE_CHECKING:
     from rung.assess.explain import ReportContext
     from rung.model.workspace import Workspace
+    from rung.report.planning import Report
     from rung.scanner import ScanResult
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -87,6 +88,7 @@ class Stored:
     id: int
     result: ScanResult
     context: ReportContext
+    workspace: Workspace
 
 
 def load_stored(db_url: str | None, snapshot_id: int | None, config: str | None = None) -> Stored:
@@ -99,7 +101,7 @@ def load_stored(db_url: str | None, snapshot_id: int | None, config: str | None 
         context = store.report_context(
             sid, as_of=result.as_of, recorded_by=result.finished_at, stability=ws.stability
         )
-    return Stored(sid, result, context)
+    return Stored(sid, result, context, ws)
 
 
 def write_text(text: str, out: str | None) -> None:
@@ -109,3 +111,36 @@ def write_text(text: str, out: str | None) -> None:
         Path(out).write_text(text, encoding="utf-8")
     else:
         click.echo(text, nl=False)
+
+
+def snapshot_ref(stored: Stored) -> dict[str, object]:
+    from rung.report.jsondoc import iso
+
+    return {"id": stored.id, "as_of": iso(stored.result.as_of)}
+
+
+def emit_report(report: Report, fmt: str, out: str | None) -> None:
+    """A planning report as terminal tables, JSON, CSV (its first table) or Markdown."""
+    import json
+
+    from rung.report.tabular import RENDERERS
+
+    if fmt == "json":
+        write_text(json.dumps(report.doc, indent=2, ensure_ascii=False) + "\n", out)
+    elif fmt == "table":
+        from rich.console import Console
+
+        from rung.cli.options import console
+        from rung.report.tabular import print_table
+
+        if out:
+            with open(out, "w", encoding="utf-8") as fh:
+                con = Console(file=fh, width=120, no_color=True, highlight=False)
+                for t in report.tables:
+                    print_table(con, t)
+        else:
+            con = console()
+            for t in report.tables:
+                print_table(con, t)
+    else:
+        write_text(RENDERERS[fmt](list(report.tables)), out)

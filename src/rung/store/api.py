@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from rung.assess.service import ServiceScan
     from rung.assess.stability import StabilityState
+    from rung.model.workspace import StabilitySettings
     from rung.scanner import ScanResult
     from rung.store.history import PortfolioPoint, ServicePoint
     from rung.store.migrate import Upgrade
@@ -154,12 +155,15 @@ class Store(LedgerMethods):
         with read_connection(self.engine) as conn:
             return portfolio_history(conn)
 
-    def service_history(self, name: str) -> list[ServicePoint]:
+    def service_history(
+        self, name: str, stability: StabilitySettings | None = None
+    ) -> list[ServicePoint]:
+        from rung.assess.stability import DEFAULT_STABILITY
         from rung.store.engine import read_connection
         from rung.store.history import service_history
 
         with read_connection(self.engine) as conn:
-            return service_history(conn, name)
+            return service_history(conn, name, stability or DEFAULT_STABILITY)
 
     def revision(self) -> str | None:
         from rung.store.engine import read_connection

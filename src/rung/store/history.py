@@ -9,6 +9,11 @@ from typing import Any
 
 from sqlalchemy import Connection, case, func, select
 
+from rung.assess.changes import explain_change
+from rung.assess.drift import Drift, Levels, drift_of
+from rung.assess.stability import DEFAULT_STABILITY
+from rung.model.workspace import StabilitySettings
+from rung.store import codec
 from rung.store.read import COMPLETE, SnapshotInfo, list_snapshots
 from rung.store.schema import FindingRow, ServiceRow, Snapshot
 
@@ -21,6 +26,7 @@ class PortfolioPoint:
     gaps: int
     achieved: dict[int, int]  # level -> services
     required: dict[int, int]
+    drift: tuple[Drift, ...] = ()  # against the snapshot before (issue 4)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -30,6 +36,10 @@ class PortfolioPoint:
             "gaps": self.gaps,
             "achieved": {str(k): v for k, v in sorted(self.achieved.items())},
             "required": {str(k): v for k, v in sorted(self.required.items())},
+            "drift": [
+                {"service": d.service, "kind": str(d.kind), "message": d.message}
+                for d in self.drift
+            ],
         }
 
 
@@ -57,6 +67,7 @@ class ServicePoint:
     changes: tuple[CheckChange, ...] = ()
     required_change: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    drift: tuple[Drift, ...] = ()  # against the snapshot before (issue 4)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -70,10 +81,14 @@ class ServicePoint:
             "causes": list(self.causes),
             "changed_checks": [c.to_json() for c in self.changes],
             "required_change": self.required_change,
+            "drift": [{"kind": str(d.kind), "message": d.message} for d in self.drift],
         }
 
 
 def portfolio_history(conn: Connection) -> list[PortfolioPoint]:
+    from rung.store.context import drift_by_snapshot
+
+    drift = drift_by_snapshot(conn)
     infos = {s.id: s for s in list_snapshots(conn)}
     below = func.sum(case((ServiceRow.achieved < ServiceRow.required, 1), else_=0))
     totals = conn.execute(
@@ -95,11 +110,23 @@ def portfolio_history(conn: Connection) -> list[PortfolioPoint]:
     out = []
     for sid, info in sorted(infos.items()):
         n, b, g = by_id.get(sid, (0, 0, 0))
-        out.append(PortfolioPoint(info, n, b, g, dict(dist["a"][sid]), dict(dist["r"][sid])))
+        out.append(
+            PortfolioPoint(
+                info,
+                n,
+                b,
+                g,
+                dict(dist["a"][sid]),
+                dict(dist["r"][sid]),
+                tuple(drift.get(sid, ())),
+            )
+        )
     return out
 
 
-def service_history(conn: Connection, name: str) -> list[ServicePoint]:
+def service_history(
+    conn: Connection, name: str, stability: StabilitySettings = DEFAULT_STABILITY
+) -> list[ServicePoint]:
     infos = {s.id: s for s in list_snapshots(conn)}
     rows = conn.execute(
         select(
@@ -138,9 +165,15 @@ def service_history(conn: Connection, name: str) -> list[ServicePoint]:
             r.gaps,
             r.points,
             json.loads(r.risk)["explanation"],
-            extra={"service": r.service, "statuses": statuses[r.id]},
+            extra={
+                "service": r.service,
+                "statuses": statuses[r.id],
+                "risk": r.risk,
+                "name": name,
+            },
+            drift=tuple(drift_of(name, Levels(r.required, r.achieved))),
         )
-        points.append(_compare(points[-1], point) if prev is not None else point)
+        points.append(_compare(points[-1], point, stability) if prev is not None else point)
         prev = r
     return points
 
@@ -155,7 +188,9 @@ def _causes(before: ServicePoint, after: ServicePoint) -> tuple[str, ...]:
     return tuple(name for name, changed in tests if changed)
 
 
-def _compare(before: ServicePoint, after: ServicePoint) -> ServicePoint:
+def _compare(
+    before: ServicePoint, after: ServicePoint, stability: StabilitySettings
+) -> ServicePoint:
     old, new = before.extra["statuses"], after.extra["statuses"]
     changes = tuple(
         CheckChange(cid, old.get(cid), new.get(cid))
@@ -165,19 +200,28 @@ def _compare(before: ServicePoint, after: ServicePoint) -> ServicePoint:
     causes = _causes(before, after)
     if changes and not causes:
         causes = ("live",)  # only live probes run again on an unchanged service
+    drift = drift_of(
+        after.extra["name"],
+        Levels(after.required, after.achieved),
+        Levels(before.required, before.achieved),
+    )
     return replace(
-        after, causes=causes, changes=changes, required_change=_required_change(before, after)
+        after,
+        causes=causes,
+        changes=changes,
+        required_change=_required_change(before, after, stability),
+        drift=tuple(drift),
     )
 
 
-def _required_change(before: ServicePoint, after: ServicePoint) -> str | None:
-    if before.required == after.required:
-        return None
-    old = {f["factor"]: f for f in before.explanation}
-    why = [
-        f"{f['signal']} {old[f['factor']]['value']} -> {f['value']}"
-        for f in after.explanation
-        if f["factor"] in old and old[f["factor"]]["value"] != f["value"]
-    ]
-    text = f"required {before.required} -> {after.required}"
-    return text + (": " + ", ".join(why) if why else "")
+def _required_change(
+    before: ServicePoint, after: ServicePoint, stability: StabilitySettings
+) -> str | None:
+    """`required 2 -> 3: commits_90d 12 -> 64 (+1), ...` (rung.assess.changes); None when
+    the level is unchanged and nothing is held back."""
+    change = explain_change(
+        codec.risk_from_json(before.extra["risk"]),
+        codec.risk_from_json(after.extra["risk"]),
+        stability,
+    )
+    return change.text if change.changed or change.reasons else None

@@ -17,33 +17,11 @@ from typing import Any
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from rung.assess.goals import Goal, parse_filter
-from rung.assess.overrides import OverrideKind, OverrideRecord, iso
+from rung.assess.overrides import AuditEntry, OverrideKind, OverrideRecord, iso
 from rung.errors import UsageError
 from rung.store import codec
 from rung.store.engine import write_transaction
 from rung.store.schema import AuditRow, GoalRow, OverrideRow
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    id: int
-    at: datetime
-    actor: str
-    action: str
-    entity: str
-    entity_id: int
-    changes: dict[str, list[Any]]
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "at": iso(self.at),
-            "actor": self.actor,
-            "action": self.action,
-            "entity": self.entity,
-            "entity_id": self.entity_id,
-            "changes": self.changes,
-        }
 
 
 @dataclass(frozen=True)

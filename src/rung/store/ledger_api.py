@@ -26,9 +26,9 @@ if TYPE_CHECKING:
     from rung.assess.explain import Previous, ReportContext
     from rung.assess.goals import GoalProgress, SnapshotLevels
     from rung.assess.levels import Override
-    from rung.assess.overrides import OverrideKind, OverrideRecord
+    from rung.assess.overrides import AuditEntry, OverrideKind, OverrideRecord
     from rung.model.workspace import StabilitySettings
-    from rung.store.ledger import AuditEntry, GoalRecord
+    from rung.store.ledger import GoalRecord
 
 
 def _now(now: datetime | None) -> datetime:
