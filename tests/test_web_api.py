@@ -158,7 +158,8 @@ def test_roadmap_ranked_by_area_and_what_if(client: TestClient) -> None:
     w = get(client, "/api/roadmap/what-if", expectation=top)
     assert w["weight_removed"] == items[0]["score"]
     assert w["weight_after"] == w["weight_before"] - w["weight_removed"]
-    assert client.get("/api/roadmap/what-if", params={"expectation": "x/y"}).status_code == 400
+    assert client.get("/api/roadmap/what-if", params={"expectation": "x/y"}).status_code == 404
+    assert client.get("/api/roadmap/what-if", params={"expectation": "<b>"}).status_code == 422
     html = client.get("/roadmap", params={"what_if": top}).text
     assert f"Gap weight {w['weight_before']} → <b>{w['weight_after']}</b>" in html
 
@@ -379,3 +380,26 @@ def test_tokens_durations_and_origins() -> None:
     assert not same_origin({"host": "h:1", "origin": "null"})
     assert same_origin({"host": "h:1"})
     assert not same_origin({"host": "h:1", "referer": "http://x/y"})
+
+
+def test_svg_charts_are_well_formed_and_escaped() -> None:
+    from xml.etree import ElementTree
+
+    from rung.web.svg import level_bars, line_chart
+
+    svg = line_chart(
+        ["2026-01-01", "<i>2026</i>"],
+        {"<b>svc</b>": [1, 3], "required": [2, 2]},
+        ymax=4,
+        title="t & <t>",
+    )
+    tree = ElementTree.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    lines = tree.findall(f"{ns}polyline")
+    assert len(lines) == 2 and len(lines[0].get("points", "").split()) == 2
+    assert "<b>" not in svg and "<i>" not in svg and "&lt;b&gt;svc&lt;/b&gt;" in svg
+    assert [t.text for t in tree.findall(f"{ns}title")] == ["t & <t>"]
+    bars = ElementTree.fromstring(level_bars({"0": 5, "1": 0, "2": 7}))
+    assert len(bars.findall(f"{ns}rect")) == 3
+    big = line_chart(["a"], {"w": [223961]}, ymax=223961)
+    assert ">250k</text>" in big and ">0</text>" in big

@@ -13,7 +13,7 @@ ERR: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such service, team, goal or profile"},
     503: {"description": "The database holds no snapshot yet"},
 }
-BAD: dict[int | str, dict[str, Any]] = {**ERR, 400: {"description": "Unknown expectation id"}}
+EXPECTATION_ID = r"^[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*$"
 
 router = APIRouter(prefix="/api", tags=["dashboard"], responses=ERR)
 
@@ -94,10 +94,13 @@ def api_roadmap(
     return roadmap_view(ctx, by, top)
 
 
-@router.get("/roadmap/what-if", summary="The portfolio were these expectations met", responses=BAD)
+@router.get("/roadmap/what-if", summary="The portfolio were these expectations met")
 def api_what_if(
     ctx: Ctx,
-    expectation: Annotated[list[str], Query(max_length=200)],
+    expectation: Annotated[
+        list[Annotated[str, Query(pattern=EXPECTATION_ID, max_length=300)]],
+        Query(min_length=1, max_length=200, description="Expectation ids (404: unknown)"),
+    ],
 ) -> dict[str, Any]:
     from rung.web.views_plan import what_if_view
 

@@ -7,6 +7,7 @@ never emit a raw string.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -57,7 +58,7 @@ def _y_grid(f: Frame, ticks: Sequence[float], unit: str) -> list[str]:
         f'<line x1="{f.pad_left}" x2="{f.width - f.pad}" y1="{_num(f.y(v))}" '
         f'y2="{_num(f.y(v))}" stroke="#ddd"/>'
         f'<text x="{f.pad_left - 6}" y="{_num(f.y(v) + 4)}" text-anchor="end">'
-        f"{_e(_num(v))}{_e(unit)}</text>"
+        f"{_e(short(v))}{_e(unit)}</text>"
         for v in ticks
     ]
 
@@ -84,9 +85,12 @@ def line_chart(
 ) -> str:
     """One polyline per series over `labels` (x), fixed y range 0..ymax, with a legend.
     A single point is drawn as a dot."""
+    if ticks is None:
+        ticks = _ticks(ymax)
+        ymax = max(ymax, ticks[-1])
     f = Frame(width, height, len(labels), ymax)
     out = [_open(width, height, title)]
-    out += _y_grid(f, ticks if ticks is not None else _ticks(ymax), unit)
+    out += _y_grid(f, ticks, unit)
     out += _x_labels(f, labels, max(1, len(labels) // 8))
     for k, (name, ys) in enumerate(series.items()):
         colour = PALETTE[k % len(PALETTE)]
@@ -110,10 +114,21 @@ def line_chart(
 
 
 def _ticks(ymax: float) -> list[float]:
+    """0 .. a round number at or above ymax, in 2 to 6 round steps (1, 2 or 5 x 10^k)."""
     if ymax <= 6:
-        return [float(v) for v in range(int(ymax) + 1)]
-    step = ymax / 4
-    return [round(step * i, 1) for i in range(5)]
+        return [float(v) for v in range(math.ceil(ymax) + 1)]
+    power = 10 ** math.floor(math.log10(ymax / 4))
+    step = next(m * power for m in (1, 2, 5, 10) if ymax / (m * power) <= 5)
+    return [float(step * i) for i in range(math.ceil(ymax / step) + 1)]
+
+
+def short(v: float) -> str:
+    """A compact axis label: 950, 1.5k, 224k, 3.1M."""
+    for size, suffix in ((1e6, "M"), (1e3, "k")):
+        if abs(v) >= size:
+            text = f"{v / size:.1f}".rstrip("0").rstrip(".")
+            return f"{text}{suffix}"
+    return _num(v)
 
 
 def level_bars(

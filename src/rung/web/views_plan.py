@@ -94,11 +94,15 @@ def roadmap_view(
 
 
 def what_if_view(ctx: WebContext, expectations: Sequence[str]) -> dict[str, Any]:
-    """The portfolio were these expectations met everywhere (UsageError: unknown id)."""
+    """The portfolio were these expectations met everywhere (NotFound: unknown id)."""
     from rung.assess.roadmap import what_if
+    from rung.errors import UsageError
 
     p = ctx.portfolio()
-    w = what_if(p.assessments, p.model, list(expectations))
+    try:
+        w = what_if(p.assessments, p.model, list(expectations))
+    except UsageError as exc:
+        raise NotFound(str(exc)) from exc
     return {
         "snapshot": snapshot_json(p),
         "expectations": list(w.expectations),
