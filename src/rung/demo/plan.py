@@ -265,8 +265,11 @@ def plan_repositories(
     groups = _monorepo_groups(rng, plans, monorepos)
     grouped = {id(p) for g in groups for p in g}
     repos = [RepoPlan(p.name, [p], False) for p in plans if id(p) not in grouped]
+    names: dict[str, int] = {}
     for g in groups:
         name = g[0].ident.team.removeprefix("team-") + "-platform"
+        names[name] = names.get(name, 0) + 1
+        name += f"-{names[name]}" if names[name] > 1 else ""  # a team's further monorepos
         lang = g[0].language
         for p in g:
             p.repo, p.root = name, f"services/{p.name}"
