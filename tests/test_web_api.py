@@ -276,6 +276,12 @@ def test_writes_need_the_token_and_record_its_name(url: str) -> None:
         assert scans.calls == 1
         (rec,) = get(c, "/api/snapshots")["rescans"]["recent"]
         assert (rec["trigger"], rec["actor"], rec["ok"]) == ("manual", "alice", True)
+        (entry,) = get(c, "/api/audit")["entries"]
+        assert (entry["actor"], entry["action"], entry["changes"]["ok"]) == (
+            "alice",
+            "rescan",
+            [None, True],
+        )
 
 
 def test_forms_need_the_token_and_the_same_origin(url: str) -> None:
@@ -353,6 +359,81 @@ def test_periodic_rescans_never_overlap() -> None:
     time.sleep(0.4)
     assert scans.calls >= 2 and scans.most == 1
     assert all(rec.trigger == "periodic" and rec.ok for rec in r.records)
+
+
+def _unmet(client: TestClient, name: str, attest: bool) -> list[str]:
+    d = get(client, f"/api/services/{name}")
+    return [e["id"] for a in d["areas"] for e in a["unmet"] if e["attest"] is attest]
+
+
+def test_attest_waive_revoke_land_in_the_audit_trail(tmp_path: Path) -> None:
+    with TestClient(create_app(portfolio_copy(tmp_path), token=TOKEN)) as c:
+        human, machine = _unmet(c, "carts", True)[0], _unmet(c, "carts", False)[0]
+        body = {"service": "carts", "expectation": human, "by": "ann", "evidence": "https://w/1"}
+        assert c.post("/api/attestations", json=body).status_code == 401
+        r = c.post("/api/attestations", json=body, headers=AUTH)
+        assert r.status_code == 201
+        att = r.json()
+        assert (att["kind"], att["actor"], att["status"]) == ("attestation", "alice", "active")
+        wrong = c.post("/api/attestations", json={**body, "expectation": machine}, headers=AUTH)
+        assert wrong.status_code == 400 and "waive" in wrong.json()["detail"]
+        waiver = {"service": "carts", "expectation": machine, "by": "cto", "reason": "legacy"}
+        r = c.post("/api/waivers", json={**waiver, "expires": "2027-01-31"}, headers=AUTH)
+        assert r.status_code == 201 and r.json()["expires_at"] == "2027-01-31T00:00:00Z"
+        wid = r.json()["id"]
+        r = c.post(f"/api/overrides/{wid}/revoke", json={"reason": "fixed"}, headers=AUTH)
+        assert r.json()["status"] == "revoked" and r.json()["revoked_by"] == "alice"
+        assert c.post("/api/overrides/99/revoke", json={}, headers=AUTH).status_code == 404
+        ledger = get(c, "/api/services/carts")["ledger"]
+        assert [(o["id"], o["status"]) for o in ledger] == [(wid, "revoked"), (att["id"], "active")]
+        trail = get(c, "/api/audit")["entries"]
+        assert [(e["action"], e["actor"]) for e in trail] == [
+            ("revoke", "alice"),
+            ("waive", "alice"),
+            ("attest", "alice"),
+        ]
+        html = c.get("/services/carts").text
+        assert 'id="ledger"' in html and html.count('action="/forms/revoke"') == 1
+
+
+def test_forms_record_writes_with_the_token_name(tmp_path: Path) -> None:
+    with TestClient(create_app(portfolio_copy(tmp_path), token=TOKEN)) as c:
+        machine = _unmet(c, "carts", False)[0]
+        form = {"service": "carts", "expectation": machine, "by": "cto", "reason": "r"}
+        form |= {"expires": "30d", "next": "/services/carts", "token": "s3cret-token"}
+        r = c.post("/forms/waive", data=form, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/services/carts"
+        bad = c.post("/forms/waive", data={**form, "expires": "soon"}, follow_redirects=False)
+        assert bad.status_code == 400 and "ISO date" in bad.text
+        assert [e["actor"] for e in get(c, "/api/audit")["entries"]] == ["alice"]
+
+
+def test_goals_create_edit_and_progress(tmp_path: Path) -> None:
+    with TestClient(create_app(portfolio_copy(tmp_path), token=TOKEN)) as c:
+        goal = {"name": "docs-l1", "services": "all", "areas": ["documentation"], "level": 1}
+        r = c.post("/api/goals", json={**goal, "due": "2027-03-31"}, headers=AUTH)
+        assert r.status_code == 201
+        gid = r.json()["id"]
+        dup = c.post("/api/goals", json={**goal, "due": "2027-03-31"}, headers=AUTH)
+        assert dup.status_code == 400
+        team = get(c, "/api/services/carts")["team"]
+        edited = {**goal, "services": f"team={team}", "due": "2027-06-30"}
+        r = c.put(f"/api/goals/{gid}", json=edited, headers=AUTH)
+        assert r.status_code == 200 and r.json()["services"] == f"team={team}"
+        assert c.put("/api/goals/42", json=edited, headers=AUTH).status_code == 404
+        bad = c.put(f"/api/goals/{gid}", json={**edited, "areas": ["nope"]}, headers=AUTH)
+        assert bad.status_code == 400 and "unknown area" in bad.json()["detail"]
+        (g,) = get(c, "/api/goals")["goals"]
+        assert [p["snapshot"] for p in g["points"]] == [1, 2]
+        assert g["status"] in {"met", "on track", "behind", "no trend"}
+        assert g["latest"]["total"] == len(get(c, f"/api/teams/{team}")["services"])
+        assert [x["name"] for x in get(c, f"/api/teams/{team}")["goals"]] == ["docs-l1"]
+        (edit, add) = get(c, "/api/audit")["entries"]
+        assert (edit["action"], add["action"]) == ("goal.edit", "goal.add")
+        assert edit["changes"]["filter"] == ["all", f"team={team}"]
+        assert set(edit["changes"]) == {"filter", "due"}
+        html = c.get("/goals", params={"edit": gid}).text
+        assert f'name="goal_id" value="{gid}"' in html and "<svg" in html
 
 
 def test_no_snapshot_yet(tmp_path: Path) -> None:

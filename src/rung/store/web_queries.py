@@ -1,22 +1,27 @@
-"""Read-only queries the web dashboard needs beyond `Store` (issue 6).
+"""Queries the web dashboard needs beyond `Store` (issue 6): reads for the heatmap and
+trends, and the two writes issue 4's ledger has no function for (editing a goal,
+recording a "rescan now"), which append to the same audit trail.
 
-Each function opens its own read transaction; results are plain values, never rows.
+Each function opens its own transaction; results are plain values, never rows.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, insert, select, update
 
-from rung.store.engine import read_connection
+from rung.errors import UsageError
+from rung.store import codec
+from rung.store.engine import read_connection, write_transaction
 from rung.store.read import COMPLETE
-from rung.store.schema import AreaRow, ServiceRow, Snapshot
+from rung.store.schema import AuditRow, GoalRow, ServiceRow, Snapshot
 
 if TYPE_CHECKING:
+    from rung.assess.goals import Goal
     from rung.store.api import Store
 
 
@@ -55,40 +60,82 @@ def levels_by_snapshot(
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class AreaProgress:
-    """How many of a goal's (service, area) pairs reached its level in one snapshot."""
-
-    snapshot_id: int
-    met: int
-    total: int
+# ----- writes the dashboard adds to issue 4's ledger (same tables, same audit trail) -----
 
 
-def area_progress(
-    store: Store, services: Sequence[str], areas: Sequence[str], level: int
-) -> list[AreaProgress]:
-    """For every complete snapshot holding any of `services`: the number of (service,
-    area) pairs of `services` x `areas` whose achieved level is at least `level`. Pairs
-    missing from a snapshot (service or area not there then) count as not met; `total`
-    is always len(services) x len(areas)."""
-    total = len(services) * len(areas)
-    if not total:
-        return []
-    met: dict[int, int] = defaultdict(int)
-    seen: set[int] = set()
-    with read_connection(store.engine) as conn:
-        query = (
-            select(ServiceRow.snapshot_id, AreaRow.achieved)
-            .join(AreaRow, AreaRow.service_pk == ServiceRow.id)
-            .join(Snapshot, Snapshot.id == ServiceRow.snapshot_id)
-            .where(
-                Snapshot.status == COMPLETE,
-                ServiceRow.name.in_(list(services)),
-                AreaRow.area_id.in_(list(areas)),
-            )
+def _audit(
+    conn: Connection,
+    at: datetime,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int,
+    changes: dict[str, list[object]],
+) -> None:
+    conn.execute(
+        insert(AuditRow).values(
+            at=at,
+            actor=actor,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            changes=codec.dumps(codec.scrubbed(changes)),
         )
-        for sid, achieved in conn.execute(query):
-            seen.add(sid)
-            if achieved >= level:
-                met[sid] += 1
-    return [AreaProgress(sid, met[sid], total) for sid in sorted(seen)]
+    )
+
+
+def _shown(value: object) -> object:
+    from rung.assess.overrides import iso
+
+    return iso(value) if isinstance(value, datetime) else value
+
+
+def edit_goal(store: Store, goal_id: int, goal: Goal, *, actor: str, now: datetime) -> None:
+    """Change goal `goal_id` (already checked against the model) and append a `goal.edit`
+    entry with the fields that changed to the audit trail. LookupError: no such goal;
+    UsageError: another goal has the new name."""
+    values: dict[str, object] = {
+        "name": goal.name,
+        "filter": goal.services.text,
+        "areas": codec.dumps(list(goal.areas)),
+        "level": goal.level,
+        "due": goal.due,
+        "description": goal.description,
+    }
+    with write_transaction(store.engine, lock_timeout=store.lock_timeout) as conn:
+        row = conn.execute(select(GoalRow).where(GoalRow.id == goal_id)).first()
+        if row is None:
+            raise LookupError(f"no goal with id {goal_id}")
+        clash = conn.execute(
+            select(GoalRow.id).where(GoalRow.name == goal.name, GoalRow.id != goal_id)
+        ).first()
+        if clash is not None:
+            raise UsageError(f"a goal named {goal.name!r} exists already")
+        old = row._mapping
+        changes: dict[str, list[object]] = {}
+        for key, value in values.items():
+            before = old[key]
+            if before != value:
+                changes[key] = [_shown(before), _shown(value)]
+        if not changes:
+            return
+        if "areas" in changes:  # as lists, like the `goal.add` entry
+            changes["areas"] = [codec.loads(str(old["areas"])), list(goal.areas)]
+        conn.execute(update(GoalRow).where(GoalRow.id == goal_id).values(**values))
+        _audit(conn, now, actor, "goal.edit", "goal", goal_id, changes)
+
+
+def audit_rescan(store: Store, *, actor: str, at: datetime, ok: bool, error: str | None) -> None:
+    """A "rescan now" in the audit trail: entity `rescan`, id the snapshot it stored (0
+    when it failed)."""
+    sid = latest_snapshot_id(store) if ok else None
+    with write_transaction(store.engine, lock_timeout=store.lock_timeout) as conn:
+        _audit(
+            conn,
+            at,
+            actor,
+            "rescan",
+            "rescan",
+            sid or 0,
+            {"ok": [None, ok], "error": [None, error]},
+        )

@@ -54,7 +54,7 @@ def create_app(
         rescan = Rescanner(rescan)
     ctx = WebContext(store=store, tokens=parse_tokens(token), rescanner=rescan)
     if rescan is not None:
-        rescan.on_done = ctx.refresh
+        rescan.on_done = ctx.rescanned
     app = FastAPI(
         title="rung",
         version=__version__,

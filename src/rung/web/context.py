@@ -19,9 +19,10 @@ from rung.errors import StorageError
 from rung.web.portfolio import Portfolio, build_portfolio
 
 if TYPE_CHECKING:
+    from rung.assess.goals import SnapshotLevels
     from rung.store.api import Store
     from rung.web.auth import Tokens
-    from rung.web.rescan import Rescanner
+    from rung.web.rescan import Rescanner, RescanRecord
 
 
 class NoSnapshot(StorageError):
@@ -39,6 +40,7 @@ class WebContext:
     _checked: float = 0.0
     _latest: int | None = None
     _weights: dict[int, int] = field(default_factory=dict)
+    _goal_snaps: tuple[int, list[SnapshotLevels]] | None = None
 
     @property
     def read_only(self) -> bool:
@@ -55,6 +57,20 @@ class WebContext:
     def refresh(self) -> None:
         """Forget the cached latest id (after a rescan stored a snapshot)."""
         self._checked = 0.0
+
+    def rescanned(self, record: RescanRecord) -> None:
+        """After a rescan: look for its snapshot; a person's "rescan now" is audited."""
+        from rung.store.web_queries import audit_rescan
+
+        self.refresh()
+        if record.actor is not None:
+            audit_rescan(
+                self.store,
+                actor=record.actor,
+                at=record.finished_at,
+                ok=record.ok,
+                error=record.error,
+            )
 
     def portfolio(self) -> Portfolio:
         sid = self.latest_id()
@@ -84,6 +100,15 @@ class WebContext:
             stored = levels_by_snapshot(self.store, [previous.id])[previous.id]
             before = {n: Levels(v.required, v.achieved) for n, v in stored.items()}
         return build_portfolio(info, result, previous, before)
+
+    def goal_snapshots(self) -> list[SnapshotLevels]:
+        """Every snapshot's levels as goals see them, read once per latest snapshot."""
+        sid = self.latest_id() or 0
+        cached = self._goal_snaps
+        if cached is None or cached[0] != sid:
+            cached = (sid, self.store.goal_snapshots())
+            self._goal_snaps = cached
+        return cached[1]
 
     def snapshot_weight(self, sid: int, compute: Callable[[int], int]) -> int:
         """The total gap weight of snapshot `sid`, computed once."""

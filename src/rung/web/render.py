@@ -28,6 +28,7 @@ NAV = (
     ("/trends", "Trends"),
     ("/model", "Model"),
     ("/snapshots", "Snapshots"),
+    ("/audit", "Audit"),
     ("/docs", "API"),
 )
 

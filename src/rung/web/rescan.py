@@ -99,7 +99,11 @@ class RescanRecord:
 class Rescanner:
     """Runs `scan` (any callable; it raises on failure) one at a time."""
 
-    def __init__(self, scan: Callable[[], object], on_done: Callable[[], None] | None = None):
+    def __init__(
+        self,
+        scan: Callable[[], object],
+        on_done: Callable[[RescanRecord], None] | None = None,
+    ) -> None:
         self.scan = scan
         self.on_done = on_done
         self.every: float | None = None
@@ -125,9 +129,12 @@ class Rescanner:
             record = RescanRecord(trigger, actor, started, datetime.now(UTC), False, str(exc))
         finally:
             self._busy.release()
-        self.records.append(record)
         if self.on_done is not None:
-            self.on_done()
+            try:
+                self.on_done(record)
+            except Exception as exc:  # never let bookkeeping kill the scheduler thread
+                log.error("after rescan: %s", exc)
+        self.records.append(record)  # last: a visible record has been audited
         return record
 
     def trigger(self, actor: str | None) -> bool:

@@ -128,6 +128,13 @@ def api_model(ctx: Ctx, profile: Text = None) -> dict[str, Any]:
     return model_view(ctx, profile)
 
 
+@router.get("/audit", summary="The audit trail: every write with its actor, newest first")
+def api_audit(ctx: Ctx, limit: Annotated[int, Query(ge=1, le=10_000)] = 200) -> dict[str, Any]:
+    from rung.web.views import audit
+
+    return audit(ctx, limit)
+
+
 @router.get("/snapshots", summary="Stored snapshots, newest first; periodic rescans")
 def api_snapshots(ctx: Ctx) -> dict[str, Any]:
     from rung.web.views import snapshots

@@ -66,10 +66,11 @@ def page_roadmap(
 
 
 @router.get("/goals")
-def page_goals(request: Request, ctx: Ctx) -> HTMLResponse:
+def page_goals(request: Request, ctx: Ctx, edit: int | None = None) -> HTMLResponse:
     from rung.web.views_goals import goals
 
     data = goals(ctx)
+    data["editing"] = next((g for g in data["goals"] if g["id"] == edit), None)
     data["areas"] = [{"id": a.id, "name": a.name} for _, a in ctx.portfolio().areas()]
     data["max_level"] = ctx.portfolio().model.max_level()
     return render(request, "goals.html", data)
@@ -96,6 +97,13 @@ def page_snapshots(request: Request, ctx: Ctx) -> HTMLResponse:
     from rung.web.views import snapshots
 
     return render(request, "snapshots.html", snapshots(ctx))
+
+
+@router.get("/audit")
+def page_audit(request: Request, ctx: Ctx) -> HTMLResponse:
+    from rung.web.views import audit
+
+    return render(request, "audit.html", audit(ctx))
 
 
 @router.get("/docs")

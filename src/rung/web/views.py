@@ -207,8 +207,24 @@ def service(ctx: WebContext, name: str) -> dict[str, Any]:
         "drift": [d.message for d in p.drift.get(name, [])],
         "areas": areas,
         "overrides": overrides,
+        "ledger": _ledger(ctx, name),
         "notes": list(a.scan.notes),
     }
+
+
+def _ledger(ctx: WebContext, name: str) -> list[dict[str, Any]]:
+    """Every attestation and waiver ever recorded for the service, newest first, with
+    its status now (active, expired, revoked)."""
+    from datetime import UTC, datetime
+
+    now = datetime.now(UTC)
+    return [r.to_json(now) for r in reversed(ctx.store.overrides(service=name))]
+
+
+def audit(ctx: WebContext, limit: int = 200) -> dict[str, Any]:
+    """The newest `limit` entries of the audit trail (every write, with its actor)."""
+    entries = ctx.store.audit_trail()
+    return {"total": len(entries), "entries": [e.to_json() for e in reversed(entries[-limit:])]}
 
 
 # ----- snapshots ---------------------------------------------------------------------------

@@ -1,12 +1,14 @@
 """Write actions shared by the API and the forms; each names its actor (the token's name).
 
-Attestations, waivers, revocations and goals go through the store's ledger functions
-(issue 4), which validate them and append to the audit trail.
+Attestations, waivers, revocations and new goals go through the store's ledger methods
+(issue 4), which validate them and append to the audit trail; editing a goal and "rescan
+now" go through rung.store.web_queries, which appends to the same trail.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -14,6 +16,7 @@ from pydantic import BaseModel, Field
 from rung.errors import UsageError
 from rung.web.auth import Refused
 from rung.web.context import WebContext
+from rung.web.views import NotFound
 
 Short = Field(min_length=1, max_length=300)
 Long = Field(default="", max_length=4000)
@@ -59,20 +62,78 @@ def rescan_now(ctx: WebContext, actor: str) -> dict[str, Any]:
     return {"accepted": True, "actor": actor}
 
 
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
 def attest(ctx: WebContext, actor: str, body: AttestBody) -> dict[str, Any]:
-    raise UsageError("attestations are not available yet")
+    """Record an attestation (it counts from the next scan, until it expires)."""
+    record = ctx.store.attest(
+        body.service,
+        body.expectation,
+        by=body.by,
+        evidence=body.evidence,
+        expires=body.expires,
+        actor=actor,
+        note=body.note,
+    )
+    return record.to_json(_now())
 
 
 def waive(ctx: WebContext, actor: str, body: WaiveBody) -> dict[str, Any]:
-    raise UsageError("waivers are not available yet")
+    """Record a waiver (it counts from the next scan, until it expires)."""
+    record = ctx.store.waive(
+        body.service,
+        body.expectation,
+        reason=body.reason,
+        approver=body.by,
+        expires=body.expires,
+        actor=actor,
+    )
+    return record.to_json(_now())
 
 
 def revoke(ctx: WebContext, actor: str, override_id: int, body: RevokeBody) -> dict[str, Any]:
-    raise UsageError("revocations are not available yet")
+    found = next((r for r in ctx.store.overrides() if r.id == override_id), None)
+    if found is None:
+        raise NotFound(f"no attestation or waiver #{override_id}")
+    record = ctx.store.revoke(found.kind, override_id, actor=actor, reason=body.reason)
+    return record.to_json(_now())
 
 
 def goal_save(ctx: WebContext, actor: str, body: GoalBody, goal_id: int | None) -> dict[str, Any]:
-    raise UsageError("goals are not available yet")
+    """Create a goal, or edit goal `goal_id`; both checked against the latest model."""
+    if goal_id is None:
+        record = ctx.store.add_goal(
+            body.name,
+            body.services,
+            body.areas,
+            body.level,
+            body.due,
+            actor=actor,
+            description=body.description,
+        )
+        return record.to_json()
+    from rung.assess.goals import Goal, check_goal, parse_filter
+    from rung.assess.overrides import parse_expiry
+    from rung.store.web_queries import edit_goal
+
+    now = _now()
+    goal = Goal(
+        name=body.name.strip(),
+        services=parse_filter(body.services),
+        areas=tuple(dict.fromkeys(a.strip() for a in body.areas if a.strip())),
+        level=body.level,
+        due=parse_expiry(body.due, now, "due"),
+        description=body.description.strip(),
+    )
+    model = ctx.portfolio().model
+    check_goal(goal, [a.id for _, a in model.areas()], model.max_level())
+    try:
+        edit_goal(ctx.store, goal_id, goal, actor=actor, now=now)
+    except LookupError as exc:
+        raise NotFound(str(exc)) from exc
+    return next(g.to_json() for g in ctx.store.goals() if g.id == goal_id)
 
 
 # ----- the forms: flat string fields -> the same actions ----------------------------------
