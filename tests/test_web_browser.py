@@ -196,6 +196,25 @@ def test_writes_without_a_valid_token_are_refused(page: object, server: str) -> 
     assert "Rescans" in page.goto(f"{server}/snapshots").text()  # type: ignore[attr-defined]
 
 
+def test_a_waiver_through_the_form(page: object, server: str) -> None:
+    page.goto(f"{server}/services/carts")  # type: ignore[attr-defined]
+    form = "#waive-form"
+    expectation = page.locator(f"{form} select[name=expectation] option").first.get_attribute(  # type: ignore[attr-defined]
+        "value"
+    )
+    page.fill(f"{form} input[name=by]", "cto")  # type: ignore[attr-defined]
+    page.fill(f"{form} input[name=reason]", "<b>legacy</b> until Q3")  # type: ignore[attr-defined]
+    page.fill(f"{form} input[name=token]", TOKEN.split(":", 1)[1])  # type: ignore[attr-defined]
+    page.click(f"{form} button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_selector("#ledger")  # type: ignore[attr-defined]
+    assert page.url.endswith("/services/carts")  # type: ignore[attr-defined]
+    row = page.locator("#ledger tbody tr").first.inner_text()  # type: ignore[attr-defined]
+    assert expectation in row and "<b>legacy</b> until Q3" in row and "alice" in row
+    page.goto(f"{server}/audit")  # type: ignore[attr-defined]
+    assert "waive" in page.locator("#audit tbody tr").first.inner_text()  # type: ignore[attr-defined]
+    shot(page, "audit")
+
+
 def test_main_pages_render_offline(page: object, server: str, watch: Watch) -> None:
     for name, path in (
         ("teams", "/teams"),
