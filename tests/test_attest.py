@@ -294,3 +294,31 @@ def test_expiry_is_days_from_now_or_a_date() -> None:
     for bad in ("0d", "tomorrow", ""):
         with pytest.raises(UsageError):
             parse_expiry(bad, now)
+
+
+def test_a_database_of_revision_0001_upgrades_and_downgrades(empty_db_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from rung.errors import StorageError
+    from rung.store.engine import write_transaction
+
+    def alembic(action: str, target: str) -> None:
+        store = Store.open(empty_db_url, migrate=False)
+        with store, write_transaction(store.engine, lock_timeout=10) as conn:
+            cfg = Config()
+            cfg.set_main_option("script_location", "rung.store:migrations")
+            cfg.attributes["connection"] = conn
+            getattr(command, action)(cfg, target)
+
+    alembic("upgrade", "0001")
+    with pytest.raises(StorageError, match="run `rung db upgrade` first"):
+        Store.open(empty_db_url)
+    with Store.open(empty_db_url, migrate=False) as store:
+        done = store.upgrade()
+        assert (done.before, done.after) == ("0001", "0002")
+        assert store.overrides() == [] and store.goals() == [] and store.audit_trail() == []
+    alembic("downgrade", "0001")  # the triggers and tables go cleanly
+    alembic("upgrade", "0002")
+    with Store.open(empty_db_url) as store:
+        assert store.revision() == "0002"
