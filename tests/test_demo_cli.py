@@ -20,14 +20,19 @@ def test_demo_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     assert "HTML report:" in result.output
     doc = json.loads((tmp_path / "d" / "report.json").read_text(encoding="utf-8"))
     assert len(doc["services"]) >= 12
-    assert doc["snapshot"]["id"] == 1
+    assert doc["snapshot"]["id"] == 2  # a scan, the teams' attestations, a rescan
+    assert "attested" in result.output
     assert doc["snapshot"]["as_of"] == "2026-11-26T00:00:00Z"
     html = (tmp_path / "d" / "report.html").read_text(encoding="utf-8")
     assert html.count("<tr>") == len(doc["services"]) + 1
     again = CliRunner().invoke(cli, ["demo", "--services", "12", "--dir", "d", "--seed", "3"])
     assert again.exit_code == 0, again.output
     second = json.loads((tmp_path / "d" / "report.json").read_text(encoding="utf-8"))
-    assert second["snapshot"]["id"] == 2
+    assert second["snapshot"]["id"] == 4
+    assert "attested 0 expectations" in again.output  # nothing attested twice
     for doc_ in (doc, second):
         doc_["snapshot"] = None
+        for svc in doc_["services"]:  # what changed since the previous snapshot
+            svc["level"].pop("change", None)
+            svc.pop("drift", None)
     assert doc == second  # deterministic, and the rescan reuses every service

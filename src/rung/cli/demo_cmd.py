@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from rung.cli.db_options import db_option
 from rung.cli.options import console
+
+if TYPE_CHECKING:
+    from rung.demo.generator import DemoService
+    from rung.store.api import Store
 
 DEMO_AS_OF = "2026-11-26"  # the generator's fixed "now": the demo output is stable
 
@@ -43,14 +51,15 @@ def demo(
     err = console(err=True)
     err.print(f"Generating {services} services in {root} (seed {seed}) ...")
     portfolio = generate_portfolio(root / "repos", seed=seed, services=services)
-    ctx.invoke(
-        scan,
-        paths=(str(portfolio.root),),
-        as_of=AS_OF.convert(DEMO_AS_OF, None, None),
-        jobs=jobs,
-        no_live=True,
-        db_url=db_url,
-    )
+    as_of = AS_OF.convert(DEMO_AS_OF, None, None)
+    common = {"paths": (str(portfolio.root),), "as_of": as_of, "jobs": jobs, "no_live": True}
+    # A first scan registers the services; the teams of mature services then attest what
+    # no machine can see (as a real rollout would), and the second scan counts it.
+    ctx.invoke(scan, **common, db_url=db_url, fmt="json", out=os.devnull, quiet=True)
+    with open_store(db_url, must_exist=True) as store:
+        made = record_demo_attestations(store, portfolio.services, as_of, seed)
+    err.print(f"Teams of mature services attested {made} expectations no machine can check.")
+    ctx.invoke(scan, **common, db_url=db_url)
     with open_store(db_url, must_exist=True) as store:
         sid, result = store.result()
     import json
@@ -77,3 +86,40 @@ def demo(
     con.print("  rung report --format markdown   # the stored snapshot, per pillar and team")
     con.print("  rung history                    # levels over snapshots")
     return 0
+
+
+def record_demo_attestations(
+    store: Store, services: Sequence[DemoService], as_of: datetime, seed: int
+) -> int:
+    """Demo services of tier 2 and above attest most `attest: true` expectations up to
+    their tier (valid for 180 days from the demo's date); deterministic for the seed."""
+    import random
+
+    rng = random.Random(seed)
+    _sid, result = store.result()
+    model = result.model.model
+    attestable = [
+        (f"{area.id}/{exp.id}", lvl)
+        for area, lvl, exp in model.expectations()
+        if exp.evidence.attest
+    ]
+    scanned = {a.name for a in result.assessments}
+    existing = store.overrides_in_force(as_of)  # a rerun of the demo attests nothing twice
+    made = 0
+    for svc in services:
+        if svc.tier < 2 or svc.name not in scanned:
+            continue
+        for exp_id, lvl in attestable:
+            if lvl > svc.tier or rng.random() < 0.15 or exp_id in existing.get(svc.name, {}):
+                continue
+            store.attest(
+                svc.name,
+                exp_id,
+                by=f"lead of {svc.owner}",
+                evidence=f"https://wiki.example.com/{svc.name}/{exp_id}",
+                expires=as_of + timedelta(days=180),
+                actor="rung demo",
+                now=as_of,
+            )
+            made += 1
+    return made

@@ -7,10 +7,14 @@ its files should make that check pass.
 from __future__ import annotations
 
 import random
+from functools import lru_cache
 
 from rung.demo.kit import Toolchain
 
-TIER_FEATURES: dict[int, tuple[str, ...]] = {
+# The practices the generator can produce, by the tier where a service typically adopts
+# them. `tier_features()` re-tiers them after the built-in model, so that a tier-N service
+# shows the evidence of the model's levels 1..N (before the noise below).
+BASE_TIERS: dict[int, tuple[str, ...]] = {
     1: (
         "readme.present", "ci.config", "tests.present", "security.lockfile",
         "container.dockerfile", "obs.health_endpoint",
@@ -62,18 +66,53 @@ REQUIRES = {
 }  # fmt: skip
 
 
+PRODUCIBLE = frozenset(f for fs in BASE_TIERS.values() for f in fs)
+
+
+@lru_cache(maxsize=1)
+def tier_features() -> dict[int, tuple[str, ...]]:
+    """Tier -> the producible check ids the built-in model cites first at that level
+    (all of an `all:` rule; the first producible one of an `any:` rule), with their
+    prerequisites; practices the model does not cite keep their base tier."""
+    from rung.model.loader import load_model
+
+    model = load_model("microservices").model
+    base = {f: t for t, fs in BASE_TIERS.items() for f in fs}
+    tier_of: dict[str, int] = {}
+
+    def adopt(feature: str, level: int) -> None:
+        while feature:
+            tier_of[feature] = min(tier_of.get(feature, level), level)
+            feature = REQUIRES.get(feature, "")
+
+    rules = sorted(((lvl, e.evidence) for _a, lvl, e in model.expectations()), key=lambda x: x[0])
+    for level, rule in rules:  # every all: first ...
+        for feature in rule.all_ or []:
+            if feature in PRODUCIBLE:
+                adopt(feature, level)
+    for level, rule in rules:  # ... then the most basic alternative of each any:
+        options = sorted((base[c], c) for c in rule.any_ or [] if c in PRODUCIBLE)
+        if options and not any(tier_of.get(c, 99) <= level for _t, c in options):
+            adopt(options[0][1], level)
+    for tier, features in BASE_TIERS.items():
+        for feature in features:
+            tier_of.setdefault(feature, tier)
+    return {t: tuple(sorted(f for f, ft in tier_of.items() if ft == t)) for t in range(1, 5)}
+
+
 def choose_features(rng: random.Random, tier: int) -> frozenset[str]:
     """The practices of a service at `tier`, with the noise real portfolios have."""
+    tiers = tier_features()
     if tier == 0:
-        chosen = {f for f in TIER_FEATURES[1] if rng.random() < 0.35}
+        chosen = {f for f in tiers[1] if rng.random() < 0.35}
         return normalise(chosen)
-    chosen = {f for t in range(1, tier + 1) for f in TIER_FEATURES[t]}
+    chosen = {f for t in range(1, tier + 1) for f in tiers[t]}
     for t in range(3, tier + 1):  # not every mature service has everything
-        chosen -= {f for f in TIER_FEATURES[t] if rng.random() < 0.12}
+        chosen -= {f for f in tiers[t] if rng.random() < 0.12}
     if tier >= 2 and rng.random() < 0.3:  # ... and some miss a basic practice
-        chosen.discard(rng.choice(TIER_FEATURES[rng.choice((1, 2))]))
+        chosen.discard(rng.choice(tiers[rng.choice((1, 2))]))
     if tier < 4 and rng.random() < 0.35:  # ... while others already do something advanced
-        chosen.add(rng.choice(TIER_FEATURES[tier + 1]))
+        chosen.add(rng.choice(tiers[tier + 1]))
     return normalise(chosen)
 
 

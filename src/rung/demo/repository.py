@@ -20,7 +20,7 @@ from rung.demo.history import (
     write_events,
 )
 from rung.demo.plan import RepoPlan
-from rung.demo.service import FEATURE_TIER, Realised
+from rung.demo.service import Realised, feature_tier
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def _root_files(
     files: dict[str, FileEntry] = {}
 
     def add(feature: str, topic: str, content: dict[str, str]) -> None:
-        stage = FEATURE_TIER.get(feature, 0)
+        stage = feature_tier(feature, default=0)
         files.update({p: FileEntry(c, stage, topic) for p, c in content.items()})
 
     if "ci.config" in feats:

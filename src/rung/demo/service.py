@@ -25,7 +25,14 @@ KITS: dict[str, Kit] = {
 }  # fmt: skip
 HEALTH_PATHS = {"fastapi": "/healthz", "chi": "/healthz", "express": "/ready", "aspnet": "/healthz"}
 HEALTH_PATHS |= {"maven": "/actuator/health/readiness", "gradle": "/actuator/health/readiness"}
-FEATURE_TIER = {f: t for t, fs in pr.TIER_FEATURES.items() for f in fs}
+
+
+def feature_tier(feature: str, default: int = 1) -> int:
+    """The tier at which a practice appears in a service's history."""
+    for tier, features in pr.tier_features().items():
+        if feature in features:
+            return tier
+    return default
 
 
 @dataclass
@@ -74,7 +81,7 @@ def realise(rng: random.Random, plan: ServicePlan, monorepo: bool) -> Realised:
     svc = Realised(plan, feats, variant, result.tool, dict(result.files), result.churn, port)
     for feature, topic, build in PRACTICE_FILES:
         if feature in feats:
-            stage = FEATURE_TIER.get(feature, 1)
+            stage = feature_tier(feature)
             svc.files.update({p: FileEntry(c, stage, topic) for p, c in build(svc).items()})
     return svc
 

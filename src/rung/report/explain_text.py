@@ -86,10 +86,28 @@ def print_portfolio_notes(
         console.print("\n[bold]Drift[/] (required vs achieved):")
         for d in drift:
             console.print(f"  {escape(d.service)}: {escape(d.message)}", highlight=False)
-    lines = [
-        f"{a.name}: {line}" for a in assessments for line in override_lines(a, context.explain(a))
+    # Waivers and expired overrides are listed (every report shows them); attestations,
+    # which are simply met, are counted: `rung attest list` has the details.
+    attested = [
+        (a.name, e.id)
+        for a in assessments
+        for r in a.areas.values()
+        for e in r.expectations
+        if e.override is not None and e.state is ExpState.ATTESTED
     ]
-    if lines:
+    lines = [
+        f"{a.name}: {line}"
+        for a in assessments
+        for line in override_lines(a, context.explain(a))
+        if not line.startswith("attested")
+    ]
+    if lines or attested:
         console.print("\n[bold]Attestations and waivers[/]:")
-        for line in lines:
-            console.print(f"  {escape(line)}", highlight=False)
+    if attested:
+        services = len({name for name, _ in attested})
+        console.print(
+            f"  {len(attested)} attestations in force for {services} services (rung attest list)",
+            highlight=False,
+        )
+    for line in lines:
+        console.print(f"  {escape(line)}", highlight=False)
