@@ -8,12 +8,15 @@ the server from the OpenAPI document (Swagger UI would load scripts from a CDN).
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
@@ -26,6 +29,7 @@ from rung.web.views import NotFound
 if TYPE_CHECKING:
     from rung.web.rescan import Rescanner
 
+log = logging.getLogger("rung.web")
 STATIC = Path(__file__).parent / "static"
 API_PREFIX = "/api/"
 
@@ -76,7 +80,16 @@ def create_app(
     app.include_router(pages_router)
     app.add_api_route("/metrics", metrics_route(ctx), include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(GZipMiddleware, minimum_size=2048, compresslevel=5)
     return app
+
+
+def _warm(ctx: WebContext) -> None:
+    """Assess the latest snapshot before the first visitor asks for it."""
+    try:
+        ctx.portfolio()
+    except Exception as exc:  # no snapshot yet, or a database error: the pages will say
+        log.info("nothing to warm up: %s", exc)
 
 
 def _lifespan(ctx: WebContext) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
@@ -84,6 +97,7 @@ def _lifespan(ctx: WebContext) -> Callable[[FastAPI], AbstractAsyncContextManage
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        threading.Thread(target=_warm, args=(ctx,), name="rung-warm", daemon=True).start()
         try:
             yield
         finally:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.requests import Request
 
@@ -25,6 +26,10 @@ if TYPE_CHECKING:
     from rung.web.rescan import Rescanner, RescanRecord
 
 
+T = TypeVar("T")
+MEMO = 128  # computed page data kept (per snapshot and query)
+
+
 class NoSnapshot(StorageError):
     """The database holds no snapshot yet."""
 
@@ -36,11 +41,13 @@ class WebContext:
     rescanner: Rescanner | None = None
     ttl: float = 1.0
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _memo_lock: threading.Lock = field(default_factory=threading.Lock)
     _portfolio: Portfolio | None = None
     _checked: float = 0.0
     _latest: int | None = None
     _weights: dict[int, int] = field(default_factory=dict)
     _goal_snaps: tuple[int, list[SnapshotLevels]] | None = None
+    _memo: OrderedDict[Hashable, Any] = field(default_factory=OrderedDict)
 
     @property
     def read_only(self) -> bool:
@@ -100,6 +107,21 @@ class WebContext:
             stored = levels_by_snapshot(self.store, [previous.id])[previous.id]
             before = {n: Levels(v.required, v.achieved) for n, v in stored.items()}
         return build_portfolio(info, result, previous, before)
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()` kept for `key` (which names the snapshot it depends on), the
+        MEMO most recently used values in all."""
+        with self._memo_lock:
+            if key in self._memo:
+                self._memo.move_to_end(key)
+                found: T = self._memo[key]
+                return found
+        value = compute()
+        with self._memo_lock:
+            self._memo[key] = value
+            while len(self._memo) > MEMO:
+                self._memo.popitem(last=False)
+        return value
 
     def goal_snapshots(self) -> list[SnapshotLevels]:
         """Every snapshot's levels as goals see them, read once per latest snapshot."""

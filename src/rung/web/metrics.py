@@ -87,6 +87,9 @@ def metrics_route(ctx: WebContext) -> Callable[[], Response]:
     registry.register(_Collector(ctx))
 
     def metrics() -> Response:
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+        """The exposition of the latest snapshot, generated once per snapshot."""
+        sid = ctx.latest_id()
+        body = ctx.memo(("metrics", sid), lambda: generate_latest(registry))
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     return metrics

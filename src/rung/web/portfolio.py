@@ -35,6 +35,7 @@ class Row:
     gaps: int
     gap_weight: int
     areas: dict[str, int]  # area id -> achieved level
+    colours: dict[str, str]  # area id -> meets / below1 / below2 / above
     drift: tuple[str, ...]
 
     def to_json(self, area_ids: Sequence[str]) -> dict[str, Any]:
@@ -51,7 +52,7 @@ class Row:
             "gaps": self.gaps,
             "gap_weight": self.gap_weight,
             "areas": {
-                a: {"achieved": self.areas[a], "colour": cell_class(self.areas[a], self.required)}
+                a: {"achieved": self.areas[a], "colour": self.colours[a]}
                 for a in area_ids
                 if a in self.areas
             },
@@ -100,6 +101,7 @@ def _row(a: ServiceAssessment, gaps: list[Gap], drift: list[Drift]) -> Row:
         gaps=len(gaps),
         gap_weight=sum(g.weight for g in gaps),
         areas={k: r.achieved for k, r in a.areas.items()},
+        colours={k: cell_class(r.achieved, a.required) for k, r in a.areas.items()},
         drift=tuple(str(d.kind) for d in drift),
     )
 

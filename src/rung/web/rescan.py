@@ -120,6 +120,20 @@ class Rescanner:
         if not self._busy.acquire(blocking=False):
             log.info("rescan (%s) skipped: a scan is running", trigger)
             return None
+        return self._run_held(trigger, actor)
+
+    def trigger(self, actor: str | None) -> bool:
+        """Start a scan in a background thread; False when one is already running. The
+        slot is taken here, before the thread starts, so two quick calls never both win."""
+        if not self._busy.acquire(blocking=False):
+            return False
+        threading.Thread(
+            target=self._run_held, args=("manual", actor), name="rung-rescan", daemon=True
+        ).start()
+        return True
+
+    def _run_held(self, trigger: str, actor: str | None) -> RescanRecord:
+        """Run the scan; the caller holds the slot, released here."""
         started = datetime.now(UTC)
         try:
             self.scan()
@@ -136,15 +150,6 @@ class Rescanner:
                 log.error("after rescan: %s", exc)
         self.records.append(record)  # last: a visible record has been audited
         return record
-
-    def trigger(self, actor: str | None) -> bool:
-        """Start a scan in a background thread; False when one is already running."""
-        if self.running:
-            return False
-        threading.Thread(
-            target=self.run_once, args=("manual", actor), name="rung-rescan", daemon=True
-        ).start()
-        return True
 
     def start_periodic(self, every: float) -> None:
         from apscheduler.schedulers.background import BackgroundScheduler

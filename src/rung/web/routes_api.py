@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
 
 from rung.web.context import WebContext, context_of
 from rung.web.views import MAX_PER_PAGE, PER_PAGE, HeatmapQuery
@@ -39,14 +41,20 @@ HeatmapParams = Annotated[HeatmapQuery, Depends(heatmap_query)]
 Ctx = Annotated[WebContext, Depends(context_of)]
 
 
-@router.get("/services", summary="Portfolio heatmap: services x areas")
-def api_services(ctx: Ctx, query: HeatmapParams) -> dict[str, Any]:
+def json_bytes(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@router.get("/services", summary="Portfolio heatmap: services x areas", response_model=None)
+def api_services(ctx: Ctx, query: HeatmapParams) -> Response:
     """Each service's achieved level per area and colour (meets / below1 / below2 /
     above its required level), filtered, sorted and paginated; counts per level over the
     whole filtered set; drift flags."""
     from rung.web.views import heatmap
 
-    return heatmap(ctx, query)
+    sid = ctx.portfolio().snapshot.id
+    body = ctx.memo(("heatmap.json", sid, query), lambda: json_bytes(heatmap(ctx, query)))
+    return Response(body, media_type="application/json")
 
 
 @router.get("/services/{name:path}/history", summary="One service over snapshots")

@@ -19,8 +19,12 @@ Ctx = Annotated[WebContext, Depends(context_of)]
 def page_heatmap(request: Request, ctx: Ctx, query: HeatmapParams) -> HTMLResponse:
     from rung.web.views import heatmap
 
-    data = heatmap(ctx, query)
-    return render(request, "heatmap.html", data)
+    sid = ctx.portfolio().snapshot.id
+    body = ctx.memo(
+        ("heatmap.html", sid, query),
+        lambda: bytes(render(request, "heatmap.html", heatmap(ctx, query)).body),
+    )
+    return HTMLResponse(body)
 
 
 @router.get("/services/{name:path}")

@@ -74,8 +74,13 @@ def _matches(row: Row, query: HeatmapQuery) -> bool:
 
 
 def heatmap(ctx: WebContext, query: HeatmapQuery) -> dict[str, Any]:
-    """Services x areas, filtered, sorted and paginated on the server."""
+    """Services x areas, filtered, sorted and paginated on the server (computed once per
+    snapshot and query: many people look at the same page)."""
     p = ctx.portfolio()
+    return ctx.memo(("heatmap", p.snapshot.id, query), lambda: _heatmap(p, query))
+
+
+def _heatmap(p: Portfolio, query: HeatmapQuery) -> dict[str, Any]:
     rows = sorted((r for r in p.rows if _matches(r, query)), key=SORTS[query.sort])
     areas = [
         {"id": a.id, "name": a.name, "pillar": pl.id}
@@ -87,7 +92,7 @@ def heatmap(ctx: WebContext, query: HeatmapQuery) -> dict[str, Any]:
     pages = max(1, -(-len(rows) // per_page))
     page = max(1, min(query.page, pages))
     shown = rows[(page - 1) * per_page : page * per_page]
-    cells = Counter(cell_class(r.areas[a], r.required) for r in rows for a in area_ids)
+    cells = Counter(r.colours[a] for r in rows for a in area_ids)
     levels = range(p.model.max_level() + 1)
     return {
         "snapshot": snapshot_json(p),
