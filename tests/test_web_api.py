@@ -163,6 +163,7 @@ def test_roadmap_ranked_by_area_and_what_if(client: TestClient) -> None:
     assert client.get("/api/roadmap/what-if", params={"expectation": "<b>"}).status_code == 422
     html = client.get("/roadmap", params={"what_if": top}).text
     assert f"Gap weight {w['weight_before']} → <b>{w['weight_after']}</b>" in html
+    assert set(get(client, "/api/roadmap")) == {"snapshot", "by", "items"}  # page data apart
 
 
 def test_model_table_per_profile(client: TestClient) -> None:

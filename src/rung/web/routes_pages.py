@@ -62,7 +62,7 @@ def page_roadmap(
 ) -> HTMLResponse:
     from rung.web.views_plan import expectation_choices, roadmap_view, what_if_view
 
-    data: dict[str, Any] = roadmap_view(ctx, by)
+    data: dict[str, Any] = dict(roadmap_view(ctx, by))  # a copy: the view is shared
     chosen = [w for w in what_if or [] if w]
     data["what_if"] = what_if_view(ctx, chosen) if chosen else None
     data["choices"] = expectation_choices(ctx)
@@ -84,7 +84,7 @@ def page_goals(request: Request, ctx: Ctx, edit: int | None = None) -> HTMLRespo
 def page_trends(request: Request, ctx: Ctx) -> HTMLResponse:
     from rung.web.views_history import trends
 
-    data = trends(ctx)
+    data = dict(trends(ctx))  # a copy: the view is shared
     data["max_level"] = ctx.portfolio().model.max_level()
     return render(request, "trends.html", data)
 

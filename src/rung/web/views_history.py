@@ -6,6 +6,7 @@ from itertools import pairwise
 from typing import Any
 
 from rung.web.context import WebContext
+from rung.web.portfolio import Portfolio
 from rung.web.views import snapshot_json
 
 TREND_WEIGHTS = 12  # snapshots whose total gap weight is computed (each is re-assessed once)
@@ -73,6 +74,10 @@ def trends(ctx: WebContext) -> dict[str, Any]:
     """Portfolio levels and gaps over every snapshot; gap weight over the last
     TREND_WEIGHTS; services that moved up or down between consecutive snapshots."""
     p = ctx.portfolio()
+    return ctx.memo(("trends", p.snapshot.id), lambda: _trends(ctx, p))
+
+
+def _trends(ctx: WebContext, p: Portfolio) -> dict[str, Any]:
     history = ctx.store.portfolio_history()
     weighted = {pt.snapshot.id for pt in history[-TREND_WEIGHTS:]}
     points = []

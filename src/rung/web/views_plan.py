@@ -7,6 +7,7 @@ from typing import Any
 
 from rung.assess.roadmap import AreaItem, RoadmapItem, roadmap, roadmap_by_area, team_view, teams
 from rung.web.context import WebContext
+from rung.web.portfolio import Portfolio
 from rung.web.views import NotFound, snapshot_json
 
 ROADMAP_BY = ("expectation", "area")
@@ -40,6 +41,10 @@ def _area_item(item: AreaItem) -> dict[str, Any]:
 
 def teams_list(ctx: WebContext) -> dict[str, Any]:
     p = ctx.portfolio()
+    return ctx.memo(("teams", p.snapshot.id), lambda: _teams_list(p))
+
+
+def _teams_list(p: Portfolio) -> dict[str, Any]:
     views = teams(p.assessments, p.model)
     return {
         "snapshot": snapshot_json(p),
@@ -59,7 +64,7 @@ def teams_list(ctx: WebContext) -> dict[str, Any]:
 
 def team(ctx: WebContext, name: str, goals: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
     p = ctx.portfolio()
-    view = team_view(p.assessments, p.model, name)
+    view = ctx.memo(("team", p.snapshot.id, name), lambda: team_view(p.assessments, p.model, name))
     if not view.services:
         raise NotFound(f"no team named {name!r} in snapshot {p.snapshot.id}")
     return {
@@ -86,6 +91,10 @@ def roadmap_view(
     ctx: WebContext, by: str = "expectation", top: int | None = None
 ) -> dict[str, Any]:
     p = ctx.portfolio()
+    return ctx.memo(("roadmap", p.snapshot.id, by, top), lambda: _roadmap(p, by, top))
+
+
+def _roadmap(p: Portfolio, by: str, top: int | None) -> dict[str, Any]:
     if by == "area":
         items = [_area_item(i) for i in roadmap_by_area(p.assessments, p.model, top)]
     else:
@@ -99,8 +108,9 @@ def what_if_view(ctx: WebContext, expectations: Sequence[str]) -> dict[str, Any]
     from rung.errors import UsageError
 
     p = ctx.portfolio()
+    ids = tuple(sorted(set(expectations)))
     try:
-        w = what_if(p.assessments, p.model, list(expectations))
+        w = ctx.memo(("what-if", p.snapshot.id, ids), lambda: what_if(p.assessments, p.model, ids))
     except UsageError as exc:
         raise NotFound(str(exc)) from exc
     return {
