@@ -11,7 +11,8 @@ process) on loopback and reports:
 2. the heatmap page: server time (median of 15 requests, client-side wall time on
    loopback) and HTML size (raw and gzip), with the default 100 rows a page and with
    all 1,000 on one page;
-3. /api/services under a load generator: requests/second and p99 latency, with `wrk`
+3. the first and second request of the roadmap, teams and trends pages, and /metrics;
+4. /api/services under a load generator: requests/second and p99 latency, with `wrk`
    (Debian's package) when installed, else a Python load generator (threads,
    keep-alive connections).
 """
@@ -192,6 +193,10 @@ def main() -> None:
             print(page_figures(port, f"heatmap, {args.services} a page", every))
             api = [f"/api/services?page={i + 1}" for i in range(pages)]
             print(page_figures(port, "/api/services", api))
+            for path in ("/roadmap", "/teams", "/trends"):
+                took, body = fetch(port, path)
+                again, _ = fetch(port, path)
+                print(f"{path:24} first {took * 1000:6.0f} ms, then {again * 1000:5.1f} ms")
             took, body = fetch(port, "/metrics")
             print(
                 f"/metrics (first of this snapshot) {took * 1000:.0f} ms, {len(body) // 1024} KiB"

@@ -31,7 +31,7 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def client(url: str) -> Iterator[TestClient]:
-    with TestClient(create_app(url)) as c:
+    with TestClient(create_app(url, warm_up=False)) as c:
         yield c
 
 
@@ -267,7 +267,7 @@ def wait_idle(rescanner: Rescanner) -> None:
 
 def test_writes_need_the_token_and_record_its_name(url: str) -> None:
     scans = Scans()
-    app = create_app(url, token=TOKEN, rescan=scans)
+    app = create_app(url, token=TOKEN, rescan=scans, warm_up=False)
     with TestClient(app) as c:
         assert c.post("/api/rescan").status_code == 401
         bad = c.post("/api/rescan", headers={"Authorization": "Bearer wrong"})
@@ -288,7 +288,7 @@ def test_writes_need_the_token_and_record_its_name(url: str) -> None:
 
 def test_forms_need_the_token_and_the_same_origin(url: str) -> None:
     scans = Scans()
-    app = create_app(url, token=TOKEN, rescan=scans)
+    app = create_app(url, token=TOKEN, rescan=scans, warm_up=False)
     with TestClient(app) as c:
         r = c.post("/forms/rescan", data={"next": "/snapshots"}, follow_redirects=False)
         assert r.status_code == 401 and "valid API token" in r.text
@@ -308,7 +308,7 @@ def test_forms_need_the_token_and_the_same_origin(url: str) -> None:
 
 
 def test_failed_rescans_show_on_the_snapshots_page(url: str) -> None:
-    app = create_app(url, token=TOKEN, rescan=Scans(fail=True))
+    app = create_app(url, token=TOKEN, rescan=Scans(fail=True), warm_up=False)
     with TestClient(app) as c:
         assert c.post("/api/rescan", headers=AUTH).status_code == 202
         wait_idle(app.state.ctx.rescanner)
@@ -319,7 +319,7 @@ def test_failed_rescans_show_on_the_snapshots_page(url: str) -> None:
 
 def test_one_rescan_at_a_time(url: str) -> None:
     scans = Scans(seconds=0.5)
-    app = create_app(url, token=TOKEN, rescan=scans)
+    app = create_app(url, token=TOKEN, rescan=scans, warm_up=False)
     with TestClient(app) as c:
         assert c.post("/api/rescan", headers=AUTH).status_code == 202
         assert c.post("/api/rescan", headers=AUTH).status_code == 409
@@ -330,7 +330,7 @@ def test_one_rescan_at_a_time(url: str) -> None:
 def test_rescan_runs_rung_scan_and_the_dashboard_moves_on(tmp_path: Path) -> None:
     url = portfolio_copy(tmp_path)
     cmd = scan_command([str(repos_root())], url, extra=["--no-live", "-j", "1"])
-    app = create_app(url, token=TOKEN, rescan=lambda: run_command(cmd, timeout=300))
+    app = create_app(url, token=TOKEN, rescan=lambda: run_command(cmd, timeout=300), warm_up=False)
     with TestClient(app) as c:
         assert get(c, "/api/services")["snapshot"]["id"] == 2
         assert c.post("/api/rescan", headers=AUTH).status_code == 202
@@ -369,7 +369,7 @@ def _unmet(client: TestClient, name: str, attest: bool) -> list[str]:
 
 
 def test_attest_waive_revoke_land_in_the_audit_trail(tmp_path: Path) -> None:
-    with TestClient(create_app(portfolio_copy(tmp_path), token=TOKEN)) as c:
+    with TestClient(create_app(portfolio_copy(tmp_path), token=TOKEN, warm_up=False)) as c:
         human, machine = _unmet(c, "carts", True)[0], _unmet(c, "carts", False)[0]
         body = {"service": "carts", "expectation": human, "by": "ann", "evidence": "https://w/1"}
         assert c.post("/api/attestations", json=body).status_code == 401
@@ -399,7 +399,7 @@ def test_attest_waive_revoke_land_in_the_audit_trail(tmp_path: Path) -> None:
 
 
 def test_forms_record_writes_with_the_token_name(tmp_path: Path) -> None:
-    with TestClient(create_app(portfolio_copy(tmp_path), token=TOKEN)) as c:
+    with TestClient(create_app(portfolio_copy(tmp_path), token=TOKEN, warm_up=False)) as c:
         machine = _unmet(c, "carts", False)[0]
         form = {"service": "carts", "expectation": machine, "by": "cto", "reason": "r"}
         form |= {"expires": "30d", "next": "/services/carts", "token": "s3cret-token"}
@@ -411,7 +411,7 @@ def test_forms_record_writes_with_the_token_name(tmp_path: Path) -> None:
 
 
 def test_goals_create_edit_and_progress(tmp_path: Path) -> None:
-    with TestClient(create_app(portfolio_copy(tmp_path), token=TOKEN)) as c:
+    with TestClient(create_app(portfolio_copy(tmp_path), token=TOKEN, warm_up=False)) as c:
         goal = {"name": "docs-l1", "services": "all", "areas": ["documentation"], "level": 1}
         r = c.post("/api/goals", json={**goal, "due": "2027-03-31"}, headers=AUTH)
         assert r.status_code == 201
@@ -439,7 +439,7 @@ def test_goals_create_edit_and_progress(tmp_path: Path) -> None:
 
 
 def test_no_snapshot_yet(tmp_path: Path) -> None:
-    with TestClient(create_app(f"sqlite:///{tmp_path / 'empty.db'}")) as c:
+    with TestClient(create_app(f"sqlite:///{tmp_path / 'empty.db'}", warm_up=False)) as c:
         assert c.get("/api/services").status_code == 503
         r = c.get("/")
         assert r.status_code == 503 and "rung scan" in r.text
@@ -486,3 +486,14 @@ def test_svg_charts_are_well_formed_and_escaped() -> None:
     assert len(bars.findall(f"{ns}rect")) == 3
     big = line_chart(["a"], {"w": [223961]}, ymax=223961)
     assert ">250k</text>" in big and ">0</text>" in big
+
+
+def test_warm_up_assesses_before_the_first_visitor(url: str) -> None:
+    with TestClient(create_app(url)) as c:
+        ctx = c.app.state.ctx  # type: ignore[attr-defined]
+        for _ in range(300):
+            if any(k[0] == "teams" for k in ctx._memo):
+                break
+            time.sleep(0.05)
+        assert ctx._portfolio is not None and ctx._portfolio.snapshot.id == 2
+        assert {k[0] for k in ctx._memo} >= {"roadmap", "teams"}

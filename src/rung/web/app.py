@@ -46,17 +46,20 @@ def create_app(
     *,
     token: str | None = None,
     rescan: Rescanner | Callable[[], object] | None = None,
+    warm_up: bool = True,
 ) -> FastAPI:
     """The dashboard over the database at `store_url`. `token`: the RUNG_API_TOKEN value
     (None: read-only server). `rescan`: a Rescanner, or a callable that runs one scan
-    (it is wrapped in a Rescanner: one at a time, failures kept)."""
+    (it is wrapped in a Rescanner: one at a time, failures kept). `warm_up`: assess the
+    latest snapshot, its roadmap and team views in a thread at start-up (and after each
+    successful rescan)."""
     from rung.store.api import Store
     from rung.web.rescan import Rescanner
 
     store = Store.open(store_url)
     if rescan is not None and not isinstance(rescan, Rescanner):
         rescan = Rescanner(rescan)
-    ctx = WebContext(store=store, tokens=parse_tokens(token), rescanner=rescan)
+    ctx = WebContext(store=store, tokens=parse_tokens(token), rescanner=rescan, warm_up=warm_up)
     if rescan is not None:
         rescan.on_done = ctx.rescanned
     app = FastAPI(
@@ -84,10 +87,14 @@ def create_app(
     return app
 
 
-def _warm(ctx: WebContext) -> None:
-    """Assess the latest snapshot before the first visitor asks for it."""
+def warm(ctx: WebContext) -> None:
+    """Assess the latest snapshot, its roadmap and team views before a visitor asks."""
+    from rung.web.views_plan import roadmap_view, teams_list
+
     try:
         ctx.portfolio()
+        roadmap_view(ctx)
+        teams_list(ctx)
     except Exception as exc:  # no snapshot yet, or a database error: the pages will say
         log.info("nothing to warm up: %s", exc)
 
@@ -97,7 +104,8 @@ def _lifespan(ctx: WebContext) -> Callable[[FastAPI], AbstractAsyncContextManage
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        threading.Thread(target=_warm, args=(ctx,), name="rung-warm", daemon=True).start()
+        if ctx.warm_up:
+            threading.Thread(target=warm, args=(ctx,), name="rung-warm", daemon=True).start()
         try:
             yield
         finally:

@@ -40,6 +40,7 @@ class WebContext:
     tokens: Tokens
     rescanner: Rescanner | None = None
     ttl: float = 1.0
+    warm_up: bool = True
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _memo_lock: threading.Lock = field(default_factory=threading.Lock)
     _portfolio: Portfolio | None = None
@@ -68,8 +69,11 @@ class WebContext:
     def rescanned(self, record: RescanRecord) -> None:
         """After a rescan: look for its snapshot; a person's "rescan now" is audited."""
         from rung.store.web_queries import audit_rescan
+        from rung.web.app import warm
 
         self.refresh()
+        if record.ok and self.warm_up:  # assess the new snapshot before a visitor asks
+            threading.Thread(target=warm, args=(self,), name="rung-warm", daemon=True).start()
         if record.actor is not None:
             audit_rescan(
                 self.store,
