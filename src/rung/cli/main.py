@@ -21,6 +21,7 @@ from rung.cli.risk_cmd import risk_group
 from rung.cli.roadmap_cmd import roadmap
 from rung.cli.scan_cmd import scan
 from rung.cli.serve_cmd import serve
+from rung.cli.stack_cmd import stack
 from rung.cli.teams_cmd import teams
 from rung.errors import ExitCode, RungError
 
@@ -45,7 +46,17 @@ cli.add_command(history)
 cli.add_command(snapshots)
 cli.add_command(db_group)
 cli.add_command(serve)
-for command in (risk_group, gaps, roadmap, teams, attest_group, waive_group, goal_group, audit):
+for command in (
+    risk_group,
+    gaps,
+    roadmap,
+    teams,
+    attest_group,
+    waive_group,
+    goal_group,
+    audit,
+    stack,
+):
     cli.add_command(command)
 
 
