@@ -9,6 +9,7 @@ import click
 
 from rung import __version__
 from rung.cli.attest_cmd import attest_group, audit, waive_group
+from rung.cli.check_cmd import check
 from rung.cli.checks_cmd import checks_group
 from rung.cli.db_cmd import db_group
 from rung.cli.demo_cmd import demo
@@ -56,6 +57,7 @@ for command in (
     goal_group,
     audit,
     stack,
+    check,
 ):
     cli.add_command(command)
 
