@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
+import math
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING
+from json.encoder import encode_basestring
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,6 +16,7 @@ from rung.cli.workspace_opts import config_option
 
 if TYPE_CHECKING:
     from rung.assess.explain import ReportContext
+    from rung.assess.service import ServiceAssessment
     from rung.scanner import ScanResult
 
 
@@ -190,7 +192,7 @@ def emit(
     if fmt == "json":
         doc = portfolio_json(
             result.model,
-            assessments,
+            [],
             snapshot={
                 "id": snapshot_id,
                 "as_of": iso(result.as_of),
@@ -200,11 +202,12 @@ def emit(
             warnings=result.warnings,
             context=context,
         )
-        text = json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n"
+        doc["services"] = _Services(assessments, context)
         if out:
-            Path(out).write_text(text, encoding="utf-8")
+            with open(out, "w", encoding="utf-8") as fh:
+                write_json(doc, fh.write)
         else:
-            click.echo(text, nl=False)
+            write_json(doc, lambda text: click.echo(text, nl=False))
         return 0
     con = console() if not out else None
     if out:
@@ -235,3 +238,115 @@ def _esc(text: str) -> str:
     from rich.markup import escape
 
     return escape(text)
+
+
+# ----- the JSON report, streamed ------------------------------------------------------
+#
+# Exactly the text of json.dumps(doc, indent=2, ensure_ascii=False, default=str) + "\n",
+# written one service at a time: the whole document is never held as one string, and the
+# encoder is about twice as fast as the standard library's pure-Python indenting one.
+
+
+class _Services:
+    """The report's "services" list, rendered as it is written."""
+
+    def __init__(self, assessments: Sequence[ServiceAssessment], context: ReportContext) -> None:
+        self.assessments, self.context = assessments, context
+
+    def items(self) -> Any:
+        from rung.report.jsondoc import service_json
+
+        return (service_json(a, self.context.explain(a)) for a in self.assessments)
+
+
+def write_json(doc: Any, write: Callable[[str], object]) -> None:
+    out: list[str] = []
+    _encode(doc, 0, out, write)
+    out.append("\n")
+    write("".join(out))
+
+
+def _float(o: float) -> str:
+    if o != o:
+        return "NaN"
+    if math.isinf(o):
+        return "Infinity" if o > 0 else "-Infinity"
+    return float.__repr__(o)
+
+
+_KEYWORDS: dict[object, str] = {True: "true", False: "false", None: "null"}
+
+
+def _key(k: object) -> str:
+    if isinstance(k, str):
+        return k
+    if k is None or isinstance(k, bool):
+        return _KEYWORDS[k]
+    if isinstance(k, float):
+        return _float(k)
+    if isinstance(k, int):
+        return int.__repr__(k)
+    raise TypeError(f"keys must be str, int, float, bool or None, not {type(k).__name__}")
+
+
+def _scalar(o: object) -> str | None:
+    if isinstance(o, str):
+        return encode_basestring(o)
+    if o is None or isinstance(o, bool):
+        return _KEYWORDS[o]
+    if isinstance(o, int):
+        return int.__repr__(o)
+    if isinstance(o, float):
+        return _float(o)
+    return None
+
+
+def _encode(o: Any, level: int, out: list[str], write: Callable[[str], object] | None) -> None:
+    text = _scalar(o)
+    if text is not None:
+        out.append(text)
+    elif isinstance(o, dict):
+        items = [(encode_basestring(_key(k)) + ": ", v) for k, v in o.items()]
+        _container("{}", items, level, out, write)
+    elif isinstance(o, list | tuple):
+        _container("[]", [("", v) for v in o], level, out, write)
+    elif isinstance(o, _Services):
+        _stream(o, level, out, write)
+    else:
+        out.append(encode_basestring(str(o)))
+
+
+def _container(
+    brackets: str,
+    items: list[tuple[str, Any]],
+    level: int,
+    out: list[str],
+    write: Callable[[str], object] | None,
+) -> None:
+    if not items:
+        out.append(brackets)
+        return
+    inner = "\n" + "  " * (level + 1)
+    sep = brackets[0] + inner
+    for prefix, value in items:
+        out.append(sep + prefix)
+        _encode(value, level + 1, out, write)
+        sep = "," + inner
+    out.append("\n" + "  " * level + brackets[1])
+
+
+def _stream(
+    services: _Services, level: int, out: list[str], write: Callable[[str], object] | None
+) -> None:
+    inner = "\n" + "  " * (level + 1)
+    sep = "[" + inner
+    empty = True
+    for item in services.items():
+        out.append(sep)
+        _encode(item, level + 1, out, None)
+        sep = "," + inner
+        empty = False
+        if write is not None:
+            write("".join(out))
+            out.clear()
+    out.append("[]" if empty else "\n" + "  " * level + "]")
