@@ -9,12 +9,33 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from dataclasses import asdict, replace
 from datetime import datetime
 
 from rung import __version__
 from rung.assess.service import ServiceScan
 from rung.catalog.entity import Service
+
+
+class PreviousScans(dict[str, ServiceScan]):
+    """The last snapshot's scans by service name, with that snapshot's as-of (signals of
+    a reused scan are kept when the as-of is the same)."""
+
+    as_of: datetime | None = None
+
+
+def repository_heads(repos: list[str], workers: int) -> dict[str, str | None]:
+    """HEAD of every repository: from the files of `.git`, else `git rev-parse` in threads."""
+    import concurrent.futures as cf
+
+    heads = {repo: head_from_files(repo) for repo in repos}
+    missing = [repo for repo, head in heads.items() if head is None]
+    if missing:
+        with cf.ThreadPoolExecutor(max(1, min(workers, len(missing)))) as pool:
+            heads.update(zip(missing, pool.map(_rev_parse, missing), strict=True))
+    return heads
 
 
 def check_suite_version(check_ids: list[str]) -> str:
@@ -32,6 +53,59 @@ def cache_key(service: Service, head: str | None, model_hash: str, suite: str) -
 
 
 def repository_head(repo_path: str) -> str | None:
+    """The commit HEAD points at: read from `.git` as `git rev-parse` does (HEAD, the
+    loose ref, else packed-refs), falling back to `git rev-parse` for anything else
+    (linked worktrees, symbolic ref chains, reftables)."""
+    found = head_from_files(repo_path)
+    return found if found is not None else _rev_parse(repo_path)
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def _object_id(text: str) -> str | None:
+    return text if len(text) in (40, 64) and set(text) <= _HEX else None
+
+
+def head_from_files(repo_path: str) -> str | None:
+    """HEAD's commit read from the files of a plain `.git` folder, or None when that
+    needs git itself (never follows a symlink: `.git/HEAD` and refs must be files)."""
+    git_dir = os.path.join(repo_path, ".git")
+    try:
+        head = _read_plain(os.path.join(git_dir, "HEAD")).strip()
+        if not head.startswith("ref: "):
+            return _object_id(head)
+        ref = head[5:].strip()
+        if not ref.startswith("refs/") or ".." in ref.split("/"):
+            return None
+        try:
+            return _object_id(_read_plain(os.path.join(git_dir, *ref.split("/"))).strip())
+        except FileNotFoundError:
+            return _packed(git_dir, ref)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def _read_plain(path: str) -> str:
+    if not stat.S_ISREG(os.lstat(path).st_mode):
+        raise ValueError(f"{path}: not a regular file")
+    with open(path, encoding="utf-8") as fh:
+        return fh.read(4096)
+
+
+def _packed(git_dir: str, ref: str) -> str | None:
+    path = os.path.join(git_dir, "packed-refs")
+    if not stat.S_ISREG(os.lstat(path).st_mode):
+        return None
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            oid, _, name = line.rstrip("\n").partition(" ")
+            if name == ref:
+                return _object_id(oid)
+    return None
+
+
+def _rev_parse(repo_path: str) -> str | None:
     from rung.collect.gitcmd import GitError, git
 
     try:
@@ -40,8 +114,15 @@ def repository_head(repo_path: str) -> str | None:
         return None
 
 
-def reuse(previous: ServiceScan, service: Service, as_of: datetime, live: bool) -> ServiceScan:
-    """The previous scan of an unchanged service, with now-dependent parts refreshed."""
+def reuse(
+    previous: ServiceScan,
+    service: Service,
+    as_of: datetime,
+    live: bool,
+    previous_as_of: datetime | None = None,
+) -> ServiceScan:
+    """The previous scan of an unchanged service, with now-dependent parts refreshed
+    (the signals are kept as they are when the previous scan had the same as-of)."""
     from rung.checks.base import CheckKind
     from rung.checks.registry import default_registry
     from rung.checks.runner import run_checks
@@ -58,6 +139,6 @@ def reuse(previous: ServiceScan, service: Service, as_of: datetime, live: bool) 
         previous,
         service=service,
         findings=findings,
-        signals=git_signals(git, as_of),
+        signals=previous.signals if as_of == previous_as_of else git_signals(git, as_of),
         reused=True,
     )

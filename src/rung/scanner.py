@@ -5,7 +5,6 @@ The core never prints: progress goes through a callback the CLI renders.
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -229,18 +228,18 @@ def _reuse_unchanged(
 ) -> list[ServiceScan]:
     """Reused scans of the repositories whose services are all unchanged; those
     repositories are removed from `by_repo`. HEADs are read in parallel threads."""
-    from rung.incremental import cache_key, repository_head, reuse
+    from rung.incremental import cache_key, repository_heads, reuse
 
     workers = max(1, min(32, 4 * (jobs or os.cpu_count() or 1)))
-    with cf.ThreadPoolExecutor(workers) as pool:
-        heads = dict(zip(by_repo, pool.map(repository_head, list(by_repo)), strict=True))
+    heads = repository_heads(list(by_repo), workers)
+    previous_as_of = getattr(previous, "as_of", None)
     out: list[ServiceScan] = []
     for repo in list(by_repo):
         olds = [previous.get(s.name) for s in by_repo[repo]]
         keys = [cache_key(s, heads[repo], model_hash, suite) for s in by_repo[repo]]
         if all(o is not None and k and o.cache_key == k for o, k in zip(olds, keys, strict=True)):
             out += [
-                reuse(o, s, as_of, live)
+                reuse(o, s, as_of, live, previous_as_of)
                 for o, s in zip(olds, by_repo.pop(repo), strict=True)
                 if o is not None
             ]

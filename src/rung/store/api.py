@@ -122,14 +122,19 @@ class Store(LedgerMethods):
     def previous_scans(self, model_hash: str) -> Mapping[str, ServiceScan]:
         """The latest snapshot's scans by service name, for an incremental scan (empty
         when there is none, or when it was made with another model: nothing reusable)."""
+        from rung.incremental import PreviousScans
         from rung.store.engine import read_connection
         from rung.store.read import latest_id, load_scans, snapshot_info
 
+        out = PreviousScans()
         with read_connection(self.engine) as conn:
             sid = latest_id(conn)
-            if sid is None or snapshot_info(conn, sid).model_hash != model_hash:
-                return {}
-            return {s.service.name: s for s in load_scans(conn, sid)}
+            info = None if sid is None else snapshot_info(conn, sid)
+            if info is None or info.model_hash != model_hash:
+                return out
+            out.update((s.service.name, s) for s in load_scans(conn, info.id))
+            out.as_of = info.as_of
+        return out
 
     def previous_states(self) -> Mapping[str, StabilityState]:
         """The latest snapshot's stability states by service name (empty without one)."""
