@@ -12,6 +12,7 @@ from rung.collect.gitcmd import GitError
 from rung.collect.history import read_history
 from rung.collect.live import probe_live
 from rung.collect.manifests import is_manifest, parse_manifests
+from rung.collect.pathindex import PathIndex
 from rung.collect.secrets import scan_repository_secrets, secrets_under
 
 
@@ -45,10 +46,11 @@ def collect_repository(
     secret_hits, secret_errors = scan_repository_secrets(idx.texts, in_services)
     single = len(services) == 1 and services[0].root in (".", "")
     repo_files = tuple(idx.files)
+    paths_index = PathIndex(repo_files)  # shared by the services: each lookup done once
     manifests = _manifests_once(idx.texts, in_services)
     out: list[ServiceFacts] = []
     for svc in services:
-        files = tuple(p for p in idx.files if under(p, svc.root))
+        files = repo_files if svc.root in (".", "") else _under(repo_files, svc.root)
         deps, manifest_errors = _service_manifests(manifests, files)
         secrets, secret_error = secrets_under(svc.root, secret_hits, secret_errors)
         out.append(
@@ -66,12 +68,17 @@ def collect_repository(
                 git=histories.get(svc.root, GitFacts(available=False, reason="no history")),
                 live=probe_live(svc) if live else {},
                 single_service_repo=single,
+                paths_index=paths_index,
             )
         )
     return out
 
 
 _Parsed = tuple[list[Dependency], dict[str, str]]
+
+
+def _under(paths: tuple[str, ...], root: str) -> tuple[str, ...]:
+    return tuple(p for p in paths if under(p, root))
 
 
 def _manifests_once(texts: dict[str, str], paths: Sequence[str]) -> dict[str, _Parsed]:

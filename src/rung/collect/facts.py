@@ -6,12 +6,13 @@ A repository's file texts are shared (the same mapping object) by all of its ser
 
 from __future__ import annotations
 
-import fnmatch
 import posixpath
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rung.catalog.entity import Service
+from rung.collect.pathindex import PathIndex
 
 # Trees that are never evidence (checks.md).
 VENDORED_DIRS = frozenset(
@@ -78,6 +79,9 @@ class ServiceFacts:
     live: Mapping[str, LiveProbe] = field(default_factory=dict)  # "health" | "metrics"
     single_service_repo: bool = True
     collect_error: str | None = None  # the whole repository could not be read
+    # index of repo_files, built once per repository and shared by its services (a
+    # lookup cache: never compared, rebuilt on demand when absent)
+    paths_index: PathIndex | None = field(default=None, compare=False, repr=False)
 
     # ----- helpers for checks (pure) -----------------------------------------------------
 
@@ -94,26 +98,33 @@ class ServiceFacts:
     def text(self, path: str) -> str | None:
         return self.texts.get(path)
 
+    @cached_property
+    def repo_index(self) -> PathIndex:
+        """Index of `repo_files` (the shared one when the collector built it)."""
+        shared = self.paths_index
+        if shared is not None and shared.paths is self.repo_files:
+            return shared
+        return PathIndex(self.repo_files)
+
+    @cached_property
+    def file_index(self) -> PathIndex:
+        """Index of `files` (the repository's when both are the same paths)."""
+        repo = self.repo_index
+        if self.files is self.repo_files or self.files == self.repo_files:
+            return repo
+        return PathIndex(self.files)
+
     def find(self, *patterns: str, repo: bool = False) -> list[str]:
         """Files whose base name matches any glob (case-insensitive), in the service tree
         or, with repo=True, in the whole repository."""
-        pats = [p.lower() for p in patterns]
-        return [
-            p
-            for p in (self.repo_files if repo else self.files)
-            if any(fnmatch.fnmatchcase(posixpath.basename(p).lower(), pat) for pat in pats)
-        ]
+        return list((self.repo_index if repo else self.file_index).find(patterns))
 
     def top_level(self, *patterns: str) -> list[str]:
         """Files at the top of the service root, then of the repository root."""
-        pats = [p.lower() for p in patterns]
+        index = self.repo_index
         out: list[str] = []
         for base in dict.fromkeys([self.root if self.root else ".", "."]):
-            for p in self.repo_files:
-                if posixpath.dirname(p) == ("" if base == "." else base) and any(
-                    fnmatch.fnmatchcase(posixpath.basename(p).lower(), pat) for pat in pats
-                ):
-                    out.append(p)
+            out += index.in_dir("" if base == "." else base, patterns)
         return out
 
     def iter_texts(self, *patterns: str, repo: bool = False) -> Iterator[tuple[str, str]]:

@@ -48,22 +48,33 @@ CI_LOCATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+_ANY_CI = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in CI_LOCATIONS))
+
+
 def ci_files(facts: ServiceFacts) -> list[tuple[str, str]]:
     """(path, system) of the CI definitions of the service root, then the repository root."""
+    bases = tuple(dict.fromkeys([facts.root if facts.root not in ("", ".") else ".", "."]))
+    found = facts.repo_index.memo(("ci.ci_files", bases), lambda: _ci_scan(facts, bases))
+    return list(found)
+
+
+def _ci_scan(facts: ServiceFacts, bases: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for base in dict.fromkeys([facts.root if facts.root not in ("", ".") else ".", "."]):
+    for base in bases:
         prefix = "" if base == "." else base + "/"
         for p in facts.repo_files:
             if p in seen or not p.startswith(prefix):
                 continue
             rel = p[len(prefix) :].lower()
+            if not _ANY_CI.fullmatch(rel):
+                continue
             for system, rx in CI_LOCATIONS:
                 if rx.fullmatch(rel):
                     out.append((p, system))
                     seen.add(p)
                     break
-    return out
+    return tuple(out)
 
 
 _NO_CI = "no CI definition (Jenkinsfile, .github/workflows/*.yml, .gitlab-ci.yml, ...)"

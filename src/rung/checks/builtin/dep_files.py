@@ -132,32 +132,37 @@ def _in_ci_dir(path: str) -> bool:
 
 def ci_files(facts: ServiceFacts) -> list[str]:
     """CI definitions in the service tree, then the repository-level ones (at the root)."""
-    tree = [p for p in facts.files if _matches(p, CI_FILES) or _in_ci_dir(p)]
+    return list(facts.file_index.memo(("dep_files.ci_files", facts.root), lambda: _ci(facts)))
+
+
+def _ci(facts: ServiceFacts) -> tuple[str, ...]:
+    named = set(facts.find(*CI_FILES))
+    tree = [p for p in facts.files if p in named or _in_ci_dir(p)]
     root = [
         p
         for p in facts.repo_files
         if p.startswith(CI_DIRS) or ("/" not in p and _matches(p, CI_FILES))
     ]
-    return list(dict.fromkeys([*tree, *root]))
+    return tuple(dict.fromkeys([*tree, *root]))
 
 
-def _candidates(facts: ServiceFacts) -> list[str]:
-    """The service tree, then the files at the top of the repository root."""
-    return list(dict.fromkeys([*facts.files, *(p for p in facts.repo_files if "/" not in p)]))
+def _select(facts: ServiceFacts, globs: tuple[str, ...]) -> list[str]:
+    """The files of the service tree, then those at the top of the repository root,
+    whose base name matches one of `globs`."""
+    top = (p for p in facts.find(*globs, repo=True) if "/" not in p)
+    return list(dict.fromkeys([*facts.find(*globs), *top]))
 
 
 def _coverage_evidence(facts: ServiceFacts) -> Iterator[Evidence]:
     yield from dep_evidence(matching(facts, COVERAGE_LIBS), "coverage tool")
-    files = _candidates(facts)
-    for p in files:
-        if _matches(p, COVERAGE_CONFIG_FILES):
-            yield Evidence(p, None, "coverage configuration")
+    for p in _select(facts, COVERAGE_CONFIG_FILES):
+        yield Evidence(p, None, "coverage configuration")
     for glob, pattern in COVERAGE_CONTENT:
-        for p in files:
-            line = first_line(facts.texts.get(p, ""), pattern) if _matches(p, (glob,)) else None
+        for p in _select(facts, (glob,)):
+            line = first_line(facts.texts.get(p, ""), pattern)
             if line is not None:
                 yield Evidence(p, line, "coverage configuration")
-    scripts = [p for p in files if _matches(p, SCRIPT_FILES)]
+    scripts = _select(facts, SCRIPT_FILES)
     for p in dict.fromkeys([*ci_files(facts), *scripts]):
         line = first_line(facts.texts.get(p, ""), COVERAGE_FLAG)
         if line is not None:

@@ -32,7 +32,7 @@ MAX_EVIDENCE = 5
 
 def _top(facts: ServiceFacts, base: str) -> list[str]:
     folder = "" if base in (".", "") else base
-    return [p for p in facts.repo_files if posixpath.dirname(p) == folder]
+    return facts.repo_index.in_dir(folder)
 
 
 def readme_paths(facts: ServiceFacts) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from rung.checks.base import CheckSpec, Evidence, Finding, check, failed, passed
 from rung.checks.builtin.tests import is_test_file
@@ -123,9 +124,12 @@ _FRAMEWORK_HEALTH: tuple[tuple[frozenset[str], re.Pattern[str], str], ...] = (
         "Spring Boot actuator config",
     ),
 )
+# extensions some route or framework pattern applies to: other files cannot be evidence
+_HEALTH_EXTS = frozenset(ROUTE_PATTERNS).union(*(exts for exts, _, _ in _FRAMEWORK_HEALTH))
 ACTUATOR = re.compile(r"org\.springframework\.boot:spring-boot-starter-actuator")
 
 
+@lru_cache(maxsize=1 << 16)
 def _ext(path: str) -> str:
     name = posixpath.basename(path)
     return name.rpartition(".")[2].lower() if "." in name else ""
@@ -162,6 +166,8 @@ def _framework_health(path: str, text: str) -> Iterator[Evidence]:
 def _health_evidence(facts: ServiceFacts) -> Iterator[Evidence]:
     seen: set[tuple[str, int | None]] = set()
     for p in facts.files:
+        if _ext(p) not in _HEALTH_EXTS:
+            continue
         text = facts.texts.get(p)
         if text is None or is_test_file(facts, p):
             continue

@@ -13,6 +13,7 @@ from __future__ import annotations
 import fnmatch
 import posixpath
 import re
+from functools import lru_cache
 
 from rung.checks.base import CheckSpec, Evidence, Finding, check, failed, passed
 from rung.checks.util import dep_evidence, deps_matching, first_line
@@ -97,19 +98,32 @@ LINTER_DEPS = re.compile(
 )
 
 
-def _scope(facts: ServiceFacts) -> list[str]:
-    """The service tree, then the top level of each folder above it up to the root."""
-    out = list(facts.files)
+_NAMES = tuple(g for globs in CONFIG_FILES.values() for g in globs) + tuple(
+    n for names, _ in CONFIG_SECTIONS for n in names
+)
+
+
+def _scope(facts: ServiceFacts, *patterns: str) -> list[str]:
+    """The files of the service tree, then those at the top level of each folder above
+    it up to the root, whose base name matches one of `patterns`."""
+    out = facts.find(*patterns)
     root = "" if facts.root in ("", ".") else facts.root
     above: set[str] = set()
     while root:
         root = posixpath.dirname(root)
         above.add(root)
-    own = set(out)
-    out += [p for p in facts.repo_files if p not in own and posixpath.dirname(p) in above]
+    if not above:
+        return out
+    own = set(facts.files)
+    out += [
+        p
+        for p in facts.find(*patterns, repo=True)
+        if p not in own and posixpath.dirname(p) in above
+    ]
     return out
 
 
+@lru_cache(maxsize=8192)
 def _tool_of(name: str) -> str | None:
     low = name.lower()
     for tool, globs in CONFIG_FILES.items():
@@ -132,7 +146,7 @@ def _section_evidence(facts: ServiceFacts, path: str) -> Evidence | None:
 
 def linter_evidence(facts: ServiceFacts) -> list[Evidence]:
     ev: list[Evidence] = []
-    for p in _scope(facts):
+    for p in _scope(facts, *_NAMES):
         tool = _tool_of(posixpath.basename(p))
         if tool is not None:
             ev.append(Evidence(p, None, f"{tool} configuration"))
@@ -150,7 +164,7 @@ def quality_linter(facts: ServiceFacts) -> Finding:
     ev = linter_evidence(facts)
     if ev:
         return passed("quality.linter", "linter or formatter configured", *ev[:MAX_EVIDENCE])
-    editorconfig = [p for p in _scope(facts) if posixpath.basename(p).lower() == ".editorconfig"]
+    editorconfig = _scope(facts, ".editorconfig")
     note = " (.editorconfig alone is not a linter)" if editorconfig else ""
     return failed(
         "quality.linter",

@@ -6,11 +6,10 @@ type name only.
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import posixpath
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from rung.checks.base import (
     CheckSpec,
@@ -23,6 +22,7 @@ from rung.checks.base import (
 )
 from rung.checks.util import dep_evidence, deps_matching, first_line
 from rung.collect.facts import ServiceFacts
+from rung.collect.pathindex import glob_regex
 
 MAX_EVIDENCE = 10
 
@@ -182,20 +182,33 @@ _BUILD_FILES = frozenset(
     }
 )
 _REQUIREMENTS = re.compile(r"requirements[\w.-]*\.(?:txt|in)")
+_REQUIREMENTS_GLOBS = ("requirements*.txt", "requirements*.in")
 
 
-def _glob_match(rel: str, pattern: str) -> bool:
-    return fnmatch.fnmatchcase(rel.lower(), pattern) and rel.count("/") == pattern.count("/")
+# a CI glob matches a relative path with as many folders: one regex per depth
+_CI_BY_DEPTH = {
+    depth: glob_regex(tuple(g for g in _CI_GLOBS if g.count("/") == depth))
+    for depth in {g.count("/") for g in _CI_GLOBS}
+}
 
 
 def _ci_files(facts: ServiceFacts) -> list[str]:
     """CI definitions and pre-commit configs at the service root and the repository root."""
+    bases = tuple(_bases(facts))
+    key = ("security.ci_files", bases)
+    return list(facts.repo_index.memo(key, lambda: _ci_scan(facts.repo_files, bases)))
+
+
+def _ci_scan(paths: Sequence[str], bases: Sequence[str]) -> tuple[str, ...]:
     out: list[str] = []
-    for base in _bases(facts):
-        for p in facts.repo_files:
-            if p.startswith(base) and any(_glob_match(p[len(base) :], g) for g in _CI_GLOBS):
-                out.append(p)
-    return list(dict.fromkeys(out))
+    for base in bases:
+        for p in paths:
+            if p.startswith(base):
+                rel = p[len(base) :]
+                rx = _CI_BY_DEPTH.get(rel.count("/"))
+                if rx is not None and rx.match(rel.lower()):
+                    out.append(p)
+    return tuple(dict.fromkeys(out))
 
 
 def _tool_hits(path: str, text: str, where: str) -> Iterator[Evidence]:
@@ -205,8 +218,28 @@ def _tool_hits(path: str, text: str, where: str) -> Iterator[Evidence]:
             yield Evidence(path, line, f"{tool} {where}")
 
 
+def _config_candidates(facts: ServiceFacts) -> frozenset[str]:
+    """Repository paths `_config_evidence` may report: named configs and build files,
+    requirements files and anything under `.github/`."""
+
+    def compute() -> frozenset[str]:
+        index = facts.repo_index
+        named = index.with_base([*SAST_CONFIGS, *_BUILD_FILES])
+        reqs = (p for p in index.find(_REQUIREMENTS_GLOBS) if _REQUIREMENTS.fullmatch(_base(p)))
+        github = (p for p in facts.repo_files if p.lower().startswith(".github/"))
+        return frozenset([*named, *reqs, *github])
+
+    return facts.repo_index.memo("security.config_candidates", compute)
+
+
+def _base(path: str) -> str:
+    return posixpath.basename(path).lower()
+
+
 def _config_evidence(facts: ServiceFacts) -> Iterator[Evidence]:
-    files = list(dict.fromkeys([*facts.files, *_top_level_repo(facts)]))
+    wanted = _config_candidates(facts)
+    own = [p for p in facts.files if p in wanted]
+    files = list(dict.fromkeys([*own, *(p for p in _top_level_repo(facts) if p in wanted)]))
     for p in files:
         name = posixpath.basename(p).lower()
         tool = SAST_CONFIGS.get(name)
@@ -224,8 +257,13 @@ def _config_evidence(facts: ServiceFacts) -> Iterator[Evidence]:
             yield from _tool_hits(p, text, "in the build")
 
 
-def _top_level_repo(facts: ServiceFacts) -> list[str]:
-    return [p for p in facts.repo_files if "/" not in p or p.lower().startswith(".github/")]
+def _top_level_repo(facts: ServiceFacts) -> tuple[str, ...]:
+    return facts.repo_index.memo(
+        "security.top_level_repo",
+        lambda: tuple(
+            p for p in facts.repo_files if "/" not in p or p.lower().startswith(".github/")
+        ),
+    )
 
 
 def _static_evidence(facts: ServiceFacts) -> Iterator[Evidence]:

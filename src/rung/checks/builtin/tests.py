@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rung.checks.base import CheckSpec, Evidence, Finding, check, failed, passed
 from rung.checks.util import dep_evidence, deps_matching, first_line
@@ -23,6 +24,7 @@ TEST_DIRS = frozenset({"test", "tests", "spec", "__tests__"})
 PLACEHOLDERS = frozenset({".keep", ".gitkeep", ".gitignore", ".keepme", ".empty", ".placeholder"})
 
 
+@lru_cache(maxsize=1 << 16)
 def is_placeholder(path: str) -> bool:
     return posixpath.basename(path).lower() in PLACEHOLDERS
 
@@ -62,6 +64,7 @@ def _camel_test_name(name: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 16)
 def is_test_name(name: str) -> bool:
     """Whether a base name is a test file name (checks.md's `tests.present` patterns)."""
     return _NAME_PATTERNS.fullmatch(name.lower()) is not None or _camel_test_name(name)
@@ -133,10 +136,12 @@ def _names_tests(toks: list[str]) -> bool:
     return any(t.lower() in _TEST_WORDS or t.lower().endswith(("test", "tests")) for t in toks)
 
 
+@lru_cache(maxsize=1 << 16)
 def _folder_is_integration(name: str) -> bool:
     return any(_integration_word(t) is not None for t in tokens(name))
 
 
+@lru_cache(maxsize=1 << 16)
 def _file_is_integration(name: str) -> bool:
     """A file name with an integration word as a token. "it" is an English word, so in
     file names only the upper-case `IT` of Maven failsafe counts (`ITOrder.java`)."""
@@ -195,6 +200,7 @@ _DOC_EXT = frozenset({"md", "markdown", "rst", "txt", "adoc", "html"})
 ARTILLERY = re.compile(r"artillery(?:-.*)?")
 
 
+@lru_cache(maxsize=1 << 16)
 def _ext(path: str) -> str:
     name = posixpath.basename(path)
     return name.rpartition(".")[2].lower() if "." in name else ""
