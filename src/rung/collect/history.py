@@ -29,6 +29,7 @@ A shallow clone works as git sees it: history stops at the shallow boundary.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -70,10 +71,9 @@ def read_history(repo_path: str, roots: Sequence[str]) -> dict[str, GitFacts]:
 
 
 def _read(repo_path: str, roots: Sequence[str]) -> dict[str, GitFacts]:
-    head = _head(repo_path)
+    head, tags = _head_and_tags(repo_path)
     if head is None:
         return {r: GitFacts(available=False, reason="repository has no commits") for r in roots}
-    tags = _tags(repo_path)
     norm = list(dict.fromkeys(normalize_root(r) for r in roots))
     if len(norm) == 1:
         per_root = {norm[0]: _log_one(repo_path, norm[0])}
@@ -85,19 +85,21 @@ def _read(repo_path: str, roots: Sequence[str]) -> dict[str, GitFacts]:
     }
 
 
-def _head(repo_path: str) -> str | None:
-    git(repo_path, ["rev-parse", "--git-dir"])  # raises when this is no repository
+_SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+
+
+def _head_and_tags(repo_path: str) -> tuple[str | None, tuple[str, ...]]:
+    """HEAD's commit and all tag names in one git call; (None, ()) without commits.
+    Raises GitError when `repo_path` is no repository."""
     try:
-        out = git(repo_path, ["rev-parse", "--verify", "-q", "HEAD^{commit}"])
+        out = git(repo_path, ["rev-parse", "HEAD^{commit}", "--symbolic", "--tags"])
     except GitError:
-        return None
-    return out.decode("ascii", "replace").strip() or None
-
-
-def _tags(repo_path: str) -> tuple[str, ...]:
-    out = git(repo_path, ["for-each-ref", "--format=%(refname)", "refs/tags"])
-    names = out.decode("utf-8", "replace").splitlines()
-    return tuple(sorted(n.removeprefix("refs/tags/") for n in names if n))
+        out = b""
+    lines = out.decode("utf-8", "replace").splitlines()
+    if not lines or not _SHA.fullmatch(lines[0].strip()):
+        git(repo_path, ["rev-parse", "--git-dir"])  # raises when this is no repository
+        return None, ()
+    return lines[0].strip(), tuple(sorted(n for n in lines[1:] if n))
 
 
 def _log_one(repo_path: str, root: str) -> tuple[tuple[int, str], ...]:
