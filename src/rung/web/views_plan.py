@@ -5,26 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from rung.assess.roadmap import AreaItem, RoadmapItem, roadmap, roadmap_by_area, team_view, teams
+from rung.assess.roadmap import AreaItem, roadmap, roadmap_by_area, team_view, teams
+from rung.report.planning import item_json
 from rung.web.context import WebContext
 from rung.web.portfolio import Portfolio
 from rung.web.views import NotFound, snapshot_json
 
 ROADMAP_BY = ("expectation", "area")
-
-
-def roadmap_item(item: RoadmapItem) -> dict[str, Any]:
-    return {
-        "expectation": item.expectation,
-        "area": item.area,
-        "level": item.level,
-        "text": item.text,
-        "support": item.support,
-        "score": item.score,
-        "services": list(item.services),
-        "teams": list(item.teams),
-        "would_reach": dict(item.would_reach),
-    }
 
 
 def _area_item(item: AreaItem) -> dict[str, Any]:
@@ -82,7 +69,7 @@ def team(ctx: WebContext, name: str, goals: Sequence[dict[str, Any]] = ()) -> di
             }
             for s in view.services
         ],
-        "top": [roadmap_item(t) for t in view.top],
+        "top": [item_json(t) for t in view.top],
         "goals": list(goals),
     }
 
@@ -98,7 +85,7 @@ def _roadmap(p: Portfolio, by: str, top: int | None) -> dict[str, Any]:
     if by == "area":
         items = [_area_item(i) for i in roadmap_by_area(p.assessments, p.model, top)]
     else:
-        items = [roadmap_item(i) for i in roadmap(p.assessments, p.model, top)]
+        items = [item_json(i) for i in roadmap(p.assessments, p.model, top)]
     return {"snapshot": snapshot_json(p), "by": by, "items": items}
 
 
