@@ -50,7 +50,7 @@ def _jsonable(value: object) -> object:
     return iso(value) if isinstance(value, datetime) else value
 
 
-def _audit(
+def audit_entry(
     conn: Connection,
     *,
     at: datetime,
@@ -123,7 +123,7 @@ def add_override(
     with write_transaction(engine, lock_timeout=lock_timeout) as conn:
         res = conn.execute(insert(OverrideRow).values(**values))
         oid = int(res.inserted_primary_key[0])  # type: ignore[index]
-        _audit(
+        audit_entry(
             conn,
             at=now,
             actor=actor,
@@ -154,7 +154,7 @@ def revoke_override(
             raise UsageError(f"{kind} {override_id} was already revoked at {iso(row.revoked_at)}")
         changes = {"revoked_at": now, "revoked_by": actor, "revoke_reason": reason}
         conn.execute(update(OverrideRow).where(OverrideRow.id == override_id).values(**changes))
-        _audit(
+        audit_entry(
             conn,
             at=now,
             actor=actor,
@@ -217,7 +217,7 @@ def add_goal(
         gid = int(res.inserted_primary_key[0])  # type: ignore[index]
         changes: dict[str, tuple[object, object]] = {k: (None, v) for k, v in values.items()}
         changes["areas"] = (None, list(goal.areas))
-        _audit(
+        audit_entry(
             conn,
             at=now,
             actor=actor,

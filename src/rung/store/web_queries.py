@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import func, select, update
 
 from rung.errors import UsageError
 from rung.store import codec
 from rung.store.engine import read_connection, write_transaction
+from rung.store.ledger import audit_entry
 from rung.store.read import COMPLETE
-from rung.store.schema import AuditRow, GoalRow, ServiceRow, Snapshot
+from rung.store.schema import GoalRow, ServiceRow, Snapshot
 
 if TYPE_CHECKING:
     from rung.assess.goals import Goal
@@ -63,33 +64,6 @@ def levels_by_snapshot(
 # ----- writes the dashboard adds to issue 4's ledger (same tables, same audit trail) -----
 
 
-def _audit(
-    conn: Connection,
-    at: datetime,
-    actor: str,
-    action: str,
-    entity: str,
-    entity_id: int,
-    changes: dict[str, list[object]],
-) -> None:
-    conn.execute(
-        insert(AuditRow).values(
-            at=at,
-            actor=actor,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            changes=codec.dumps(codec.scrubbed(changes)),
-        )
-    )
-
-
-def _shown(value: object) -> object:
-    from rung.assess.overrides import iso
-
-    return iso(value) if isinstance(value, datetime) else value
-
-
 def edit_goal(store: Store, goal_id: int, goal: Goal, *, actor: str, now: datetime) -> None:
     """Change goal `goal_id` (already checked against the model) and append a `goal.edit`
     entry with the fields that changed to the audit trail. LookupError: no such goal;
@@ -112,17 +86,25 @@ def edit_goal(store: Store, goal_id: int, goal: Goal, *, actor: str, now: dateti
         if clash is not None:
             raise UsageError(f"a goal named {goal.name!r} exists already")
         old = row._mapping
-        changes: dict[str, list[object]] = {}
+        changes: dict[str, tuple[object, object]] = {}
         for key, value in values.items():
             before = old[key]
             if before != value:
-                changes[key] = [_shown(before), _shown(value)]
+                changes[key] = (before, value)
         if not changes:
             return
         if "areas" in changes:  # as lists, like the `goal.add` entry
-            changes["areas"] = [codec.loads(str(old["areas"])), list(goal.areas)]
+            changes["areas"] = (codec.loads(str(old["areas"])), list(goal.areas))
         conn.execute(update(GoalRow).where(GoalRow.id == goal_id).values(**values))
-        _audit(conn, now, actor, "goal.edit", "goal", goal_id, changes)
+        audit_entry(
+            conn,
+            at=now,
+            actor=actor,
+            action="goal.edit",
+            entity="goal",
+            entity_id=goal_id,
+            changes=changes,
+        )
 
 
 def audit_rescan(store: Store, *, actor: str, at: datetime, ok: bool, error: str | None) -> None:
@@ -130,12 +112,12 @@ def audit_rescan(store: Store, *, actor: str, at: datetime, ok: bool, error: str
     when it failed)."""
     sid = latest_snapshot_id(store) if ok else None
     with write_transaction(store.engine, lock_timeout=store.lock_timeout) as conn:
-        _audit(
+        audit_entry(
             conn,
-            at,
-            actor,
-            "rescan",
-            "rescan",
-            sid or 0,
-            {"ok": [None, ok], "error": [None, error]},
+            at=at,
+            actor=actor,
+            action="rescan",
+            entity="rescan",
+            entity_id=sid or 0,
+            changes={"ok": (None, ok), "error": (None, error)},
         )
