@@ -217,3 +217,34 @@ def test_collector_reports_unavailable_history(tmp_path: Path) -> None:
     (facts,) = collect_repository(str(repo.path), [svc], datetime(2026, 1, 1, tzinfo=UTC))
     assert facts.git == GitFacts(available=False, reason="repository has no commits")
     assert facts.files == ("a.txt",)
+
+
+def test_single_root_history_leaves_out_what_git_log_dot_leaves_out(tmp_path: Path) -> None:
+    """One root ".": the facts are `git log --no-merges -- .`, which (unlike a plain
+    `git log --no-merges`) leaves out empty commits (an empty root commit too) and side
+    commits whose changes a merge dropped (`-s ours`), and keeps git's order under clock
+    skew."""
+    repo = Repo(tmp_path / "r")
+    empty_root = commit(repo)  # a root commit with an empty tree
+    commit(repo, {"f": "1"})
+    empty = commit(repo)
+    repo.git("checkout", "-q", "-b", "dropped")
+    dropped = commit(repo, {"f": "dropped"})
+    repo.git("checkout", "-q", "main")
+    commit(repo, {"g": "main"})
+    merge(repo, "dropped", strategy="ours")
+    repo.git("checkout", "-q", "-b", "ff")
+    commit(repo, {"h": "side"})
+    repo.git("checkout", "-q", "main")
+    merge(repo, "ff")  # --no-ff with nothing new on main: TREESAME to its second parent
+    repo.commit({"i": "skew"}, date="2020-01-01T00:00:00+00:00")  # older than its parent
+    commit(repo, {"i": "after"})
+    plain = repo.git("log", "--no-merges", "--format=%H").split()
+    assert {empty_root, empty, dropped} <= set(plain)
+    expected = git_log(repo, ".")
+    assert not {empty_root, empty, dropped} & set(expected)
+    out = repo.git("log", "--no-merges", "--format=%ct %aE", "--", ".").splitlines()
+    times = [(int(t), e.lower()) for t, e in (line.split() for line in out)]
+    facts = read_history(str(repo.path), ["."])["."]
+    assert list(facts.commits) == times and len(times) == len(expected) == 5
+    assert shas_by_root_of_repo(str(repo.path), ["."])["."] == expected

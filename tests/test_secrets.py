@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from detect_secrets import SecretsCollection
@@ -227,3 +228,63 @@ def test_collector_scans_each_file_once_and_splits_per_service(
     assert len(whole.secrets) == len(svc.secrets) + len(other.secrets)
     assert whole.secret_scan_error is None
     assert svc.sizes["svc/config.env"] == len(TEXTS["svc/config.env"])
+
+
+# Texts on which the ini transformers' outcome is decided early or late: a bogus line
+# first / last / indented (a continuation line), comments, a late `[section]`, CRLF,
+# `%` interpolation, duplicate options, an empty file, YAML, code.
+INI_CASES = {
+    "code": f'import os\n\nTOKEN = "{GITHUB}"\nprint(TOKEN)\n',
+    "bogus-last": f"password = {PASSWORD}\n}}\n",
+    "bogus-indented": f"a = 1\n    }}\npassword = {PASSWORD}\n",
+    "bogus-comment": f"# }}\n; {{\npassword = {PASSWORD}\n",
+    "env": f"AWS_ACCESS_KEY_ID={AWS_KEY}\n\n# comment\nREGION: eu-west-1\n",
+    "section": f"# head\n\n[db]\npassword = {PASSWORD}\n",
+    "section-late": f"a = 1\n[db]\npassword = {PASSWORD}\n",
+    "section-crlf": f"\r\n[db]\r\npassword = {PASSWORD}\r\n  more\r\n",
+    "section-cr": f"[db]\rpassword = {PASSWORD}\r",
+    "bracket": f"[\npassword = {PASSWORD}\n",
+    "percent": f"[db]\npassword = {PASSWORD}%(x)s\n",
+    "duplicate": f"[db]\npassword = {PASSWORD}\npassword = x\n",
+    "empty": "",
+    "comments-only": "# password\n; secret\n",
+    "yaml": f"db:\n  password: {PASSWORD}\n  list:\n    - a\n",
+    "ini-bogus": f"[db]\npassword = {PASSWORD}\nnot an option\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(INI_CASES))
+@pytest.mark.parametrize("name", ["f.unknown", "f.yaml", "f.py", "f.ini"])
+@pytest.mark.parametrize("eager", [False, True])
+def test_transformers_skipped_only_when_they_would_fail(case: str, name: str, eager: bool) -> None:
+    """The engine's transformer step gives what detect-secrets' get_transformed_file
+    gives, and a transformer it skips is one that fails on the text."""
+    import io
+
+    from detect_secrets.transformers import get_transformed_file, get_transformers
+
+    text = INI_CASES[case]
+    handle = io.StringIO(text, newline=None)
+    handle.name = name
+    expected = get_transformed_file(handle, use_eager_transformers=eager)  # type: ignore[arg-type]
+    with secrets_module._detect_secrets() as engine:
+        assert engine._transformed(name, text, eager=eager) == expected
+    content = io.StringIO(text, newline=None).read()
+    transformers: list[Any] = list(get_transformers())
+    for transformer in transformers:
+        test = secrets_module._FAILS_FOR_CERTAIN.get(type(transformer).__name__)
+        if test is not None and test(content):
+            handle = io.StringIO(text, newline=None)
+            handle.name = name
+            with pytest.raises(ValueError):  # detect-secrets' ParsingError
+                transformer.parse_file(handle)
+
+
+def test_fail_tests_decide_the_expected_cases() -> None:
+    content = {k: v.replace("\r\n", "\n").replace("\r", "\n") for k, v in INI_CASES.items()}
+    cannot = {k for k, v in content.items() if secrets_module.ini_cannot_parse(v)}
+    assert cannot == {"code", "bogus-last", "ini-bogus"}
+    header = {k for k, v in content.items() if secrets_module.ini_needs_header(v)}
+    starts_with_section = {"section", "section-crlf", "section-cr", "bracket", "percent"}
+    starts_with_section |= {"duplicate", "ini-bogus"}
+    assert header == set(INI_CASES) - starts_with_section

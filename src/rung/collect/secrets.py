@@ -19,7 +19,11 @@ per-line, per-plugin Python overhead). Here:
 3. the lines detect-secrets would scan (after its YAML / ini transformers, which keep
    line numbers) are filtered the same way, and the plugins and filters run on the
    candidate lines only, with the whole file as context (so `pragma: allowlist
-   nextline secret` still works).
+   nextline secret` still works);
+4. the transformer step is detect-secrets' `get_transformed_file`, except that its ini
+   transformers are not run when configparser would fail for certain (a line that is
+   no section, option, comment or continuation; for the header-less one, a first
+   line that is no `[section]`): they would give no lines, so nothing changes.
 
 Deliberate differences from a plain detect-secrets run (checks.md defines a secret as a
 private key block, a cloud access key, a token pattern, or a high-entropy assignment to
@@ -46,7 +50,7 @@ import io
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
 
@@ -221,12 +225,14 @@ class _Engine:
     def __init__(self) -> None:
         from detect_secrets.core import scan
         from detect_secrets.settings import get_plugins
-        from detect_secrets.transformers import get_transformed_file
+        from detect_secrets.transformers import get_transformers
+        from detect_secrets.transformers.exceptions import ParsingError
         from detect_secrets.util.code_snippet import get_code_snippet
 
         self._scan = scan
         self._plugins = get_plugins()
-        self._transform = get_transformed_file
+        self._transformers: list[Any] = list(get_transformers())
+        self._parsing_error: type[Exception] = ParsingError
         self._snippet = get_code_snippet
 
     def scan(self, path: str, text: str) -> list[SecretHit]:
@@ -247,10 +253,25 @@ class _Engine:
             yield eager
 
     def _transformed(self, path: str, text: str, *, eager: bool) -> list[str] | None:
-        handle = io.StringIO(text, newline=None)
-        handle.name = path
-        lines: list[str] | None = self._transform(cast(Any, handle), use_eager_transformers=eager)
-        return lines
+        """detect_secrets.transformers.get_transformed_file, step for step, except that a
+        transformer is not run when it would fail for certain (`_FAILS_FOR_CERTAIN`)."""
+        content: str | None = None
+        for transformer in self._transformers:
+            if not transformer.should_parse_file(path) or transformer.is_eager != eager:
+                continue
+            fails = _FAILS_FOR_CERTAIN.get(type(transformer).__name__)
+            if fails is not None:
+                content = _universal(text) if content is None else content
+                if fails(content):
+                    continue
+            handle = io.StringIO(text, newline=None)
+            handle.name = path
+            try:
+                lines: list[str] = transformer.parse_file(cast(Any, handle))
+            except self._parsing_error:
+                continue
+            return lines
+        return None
 
     def _scan_lines(self, path: str, lines: list[str]) -> list[SecretHit]:
         out: set[tuple[int, str]] = set()
@@ -340,6 +361,49 @@ def _high_entropy_keyword(kind: str, value: str | None) -> bool:
         and _entropy(value) >= KEYWORD_MIN_ENTROPY
         and not all(_WORD_RUN.fullmatch(run) for run in _ALNUM_RUN.findall(value))
     )
+
+
+# A line configparser can read neither as a section header nor as an option, whatever
+# precedes it: not indented (so never a continuation line), not a comment (`#`, `;`), no
+# `[` header, no `=`/`:` delimiter.
+_NOT_INI_LINE = re.compile(r"^(?![#;\[=:])[!-~][^=:\n]*$", re.MULTILINE)
+
+
+def ini_cannot_parse(content: str) -> bool:
+    """True when detect-secrets' ini transformers fail on `content` (the file as they
+    read it: universal newlines) for certain. configparser (no inline comment prefixes,
+    strict, `=`/`:` delimiters; it splits at "\n" only) records a ParsingError for such
+    a line (or raises MissingSectionHeaderError there), and every error it raises is a
+    configparser.Error, which the transformer turns into "no transformed lines"."""
+    return _NOT_INI_LINE.search(content) is not None
+
+
+def ini_needs_header(content: str) -> bool:
+    """True when the header-less ini transformer (ConfigFileTransformer) fails on
+    `content` for certain: the first line that is neither blank nor a comment is no
+    `[section]` line (configparser raises MissingSectionHeaderError there), or there is
+    no such line (no sections: IniFileParser raises configparser.Error)."""
+    for line in content.split("\n"):
+        value = line.strip()
+        if value and not value.startswith(("#", ";")):
+            return not value.startswith("[")
+    return True
+
+
+def _header_less_fails(content: str) -> bool:
+    return ini_needs_header(content) or ini_cannot_parse(content)
+
+
+# detect-secrets transformer (class name) -> a test that it fails for certain
+_FAILS_FOR_CERTAIN: dict[str, Callable[[str], bool]] = {
+    "ConfigFileTransformer": _header_less_fails,
+    "EagerConfigFileTransformer": ini_cannot_parse,
+}
+
+
+def _universal(text: str) -> str:
+    """`text` as the transformers read it (universal newlines)."""
+    return io.StringIO(text, newline=None).read()
 
 
 def _readlines(text: str) -> list[str]:
