@@ -30,6 +30,14 @@ def portfolio(tmp_path_factory: pytest.TempPathFactory) -> DemoPortfolio:
     return generate_portfolio(dest, seed=5, services=24, monorepos=1, max_commits=150)
 
 
+@pytest.fixture(scope="module")
+def slow_portfolio(tmp_path_factory: pytest.TempPathFactory) -> DemoPortfolio:
+    """Big enough that its collection lasts well beyond the moment the test sees it begin,
+    even on a loaded 2-core CI machine (the Ctrl-C must land during the collection)."""
+    dest = tmp_path_factory.mktemp("scale-slow") / "portfolio"
+    return generate_portfolio(dest, seed=6, services=80, monorepos=2, max_commits=400)
+
+
 CALLS: list[tuple[str, tuple[str, ...]]] = []
 
 
@@ -126,10 +134,10 @@ def _wait_for_collection(proc: subprocess.Popen[bytes]) -> None:
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="needs /proc to see the scan's workers")
 @pytest.mark.parametrize("target", ["process group", "scan process"])
 def test_ctrl_c_during_collection_leaves_the_database_as_it_was(
-    portfolio: DemoPortfolio, tmp_path: Path, target: str
+    slow_portfolio: DemoPortfolio, tmp_path: Path, target: str
 ) -> None:
     db = f"sqlite:///{tmp_path / 'rung.db'}"
-    base = [str(portfolio.root), "--db", db, "--no-live", "-q", "--as-of", AS_OF]
+    base = [str(slow_portfolio.root), "--db", db, "--no-live", "-q", "--as-of", AS_OF]
     _run("scan", *base, "--format", "json", "--out", str(tmp_path / "first.json"))
     before = _run("report", "--format", "json", "--db", db)
     proc = _rung("scan", *base, "--full", "--jobs", "2", start_new_session=True)
