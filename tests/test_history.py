@@ -192,6 +192,15 @@ def test_shallow_clone(tmp_path: Path) -> None:
     assert len(facts["a"].commits) == 2 and facts["a"].available
     single = read_history(str(clone), ["a"])
     assert single["a"].commits == facts["a"].commits
+    whole = read_history(str(clone), ["."])["."]
+    out = subprocess.run(
+        ["git", "log", "--no-merges", "--format=%ct %aE", "--", "."],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert [f"{t} {e}" for t, e in whole.commits] == out and len(out) == 2
 
 
 @pytest.mark.parametrize("roots", [["."], ["svc", "."]])

@@ -4,7 +4,11 @@ checks.md defines a service's history as the non-merge commits reachable from HE
 touch the service root, exactly as `git --literal-pathspecs log --no-merges -- <root>`
 lists them (committer time `%ct`, author e-mail after `.mailmap` `%aE`, lower-cased).
 
-- One root: that very command is run (exact by construction).
+- One root, the repository itself (`.`): a commit is TREESAME to a parent for `.`
+  exactly when their root trees are equal, so one plain `git log` with parent and tree
+  ids (no diffs: half the cost of `git log -- .`) replays git's simplification
+  (`whole_tree_commits`).
+- One root below the repository root: that very command is run (exact by construction).
 - Several roots (a monorepo): ONE pass over the whole history,
   `git log --diff-merges=separate --name-status`, lists every commit with its changed
   paths, and merges once per parent with the paths that differ from that parent. From
@@ -75,7 +79,9 @@ def _read(repo_path: str, roots: Sequence[str]) -> dict[str, GitFacts]:
     if head is None:
         return {r: GitFacts(available=False, reason="repository has no commits") for r in roots}
     norm = list(dict.fromkeys(normalize_root(r) for r in roots))
-    if len(norm) == 1:
+    if norm == [_ALL]:
+        per_root = {_ALL: whole_tree_commits(repo_path)}
+    elif len(norm) == 1:
         per_root = {norm[0]: _log_one(repo_path, norm[0])}
     else:
         per_root = commits_by_root(repo_path, norm)
@@ -112,6 +118,48 @@ def _log_one(repo_path: str, root: str) -> tuple[tuple[int, str], ...]:
             ct, _, email = rec.partition("\t")
             result.append((int(ct), email.lower()))
     return tuple(result)
+
+
+# The empty tree's id (SHA-1 and SHA-256 repositories): a root commit with it changes nothing.
+_EMPTY_TREES = frozenset({
+    "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+    "6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321",
+})  # fmt: skip
+
+
+def whole_tree_commits(repo_path: str) -> tuple[tuple[int, str], ...]:
+    """`git log --no-merges -- .` without its per-commit tree diffs: for the pathspec `.`
+    a commit is TREESAME to a parent exactly when their root trees are equal, so a plain
+    `git log` with tree and parent ids (as cheap as listing the commits) is enough to
+    replay git's simplification (the walk of `shas_by_root`, with tree ids for diffs)."""
+    out = git(repo_path, ["log", "-z", "--format=%H%x00%P%x00%T%x00%ct%x00%aE", "HEAD"])
+    tokens = out.decode("utf-8", "replace").split("\0")
+    shas = [t.lstrip("\n") for t in tokens[0::5]]
+    if shas and not shas[-1]:
+        shas.pop()
+    parents = dict(zip(shas, (p.split() for p in tokens[1::5]), strict=False))
+    trees = dict(zip(shas, tokens[2::5], strict=False))
+    hits: set[str] = set()
+    stack = shas[:1]
+    seen: set[str] = set()
+    while stack:
+        sha = stack.pop()
+        if sha in seen or sha not in trees:
+            continue
+        seen.add(sha)
+        tree, ps = trees[sha], parents[sha]
+        if len(ps) > 1:  # a merge TREESAME to a parent follows the first such parent only
+            same = next((p for p in ps if trees.get(p) == tree), None)
+            stack.extend([same] if same is not None else ps)
+            continue
+        if (trees.get(ps[0]) != tree) if ps else (tree not in _EMPTY_TREES):
+            hits.add(sha)
+        stack.extend(ps)
+    return tuple(
+        (int(ct), email.lower())
+        for sha, ct, email in zip(shas, tokens[3::5], tokens[4::5], strict=False)
+        if sha in hits
+    )
 
 
 def commits_by_root(repo_path: str, roots: Sequence[str]) -> dict[str, tuple[tuple[int, str], ...]]:
