@@ -6,12 +6,12 @@ The core never prints: progress goes through a callback the CLI renders.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from rung.assess.levels import Override
-from rung.assess.portfolio import assess_portfolio
+from rung.assess.portfolio import PortfolioAssessor
 from rung.assess.service import ServiceAssessment, ServiceScan
 from rung.assess.stability import DEFAULT_STABILITY, StabilityState
 from rung.catalog.entity import Service
@@ -19,6 +19,7 @@ from rung.checks.base import Finding, Status
 from rung.model.loader import LoadedModel
 from rung.model.schema import Model, RiskPolicy
 from rung.model.workspace import StabilitySettings
+from rung.spool import Spool
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class ScanResult:
     as_of: datetime
     started_at: datetime
     finished_at: datetime
-    assessments: tuple[ServiceAssessment, ...]
+    assessments: Sequence[ServiceAssessment]  # sorted by name (a Spool after a scan)
     warnings: tuple[str, ...] = field(default=())
     repositories: tuple[str, ...] = field(default=())
 
@@ -157,27 +158,32 @@ def run_scan(
     check_ids = default_registry().with_checks(custom_checks(model.model.checks)).ids()
     suite = check_suite_version(check_ids)
     tracker = _Tracker(progress, len(by_repo), sum(len(v) for v in by_repo.values()))
-    scans: list[ServiceScan] = []
-    if previous:
-        scans += _reuse_unchanged(by_repo, previous, model.hash, suite, as_of, live, jobs)
-    tracker.advance(tracker.repos_total - len(by_repo), len(scans))
-    spec = RepoSpec(model.model, as_of, live, model.hash, suite, tuple(check_ids))
-    scans += _collect(by_repo, spec, tracker, task, executor, jobs, task_timeout)
-    assessments = assess_portfolio(
+    assessor = PortfolioAssessor(
         model.model,
-        scans,
+        (s for svcs in by_repo.values() for s in svcs),
         policy=policy,
         profile=profile,
         overrides=overrides,
         previous=previous_states,
         stability=stability or DEFAULT_STABILITY,
     )
+    spool = Spool()  # each service is assessed as it arrives and kept on disk
+    reused = 0
+    if previous:
+        for scan in _reuse_unchanged(by_repo, previous, model.hash, suite, as_of, live, jobs):
+            spool.add(assessor.assess(scan))
+            reused += 1
+    tracker.advance(tracker.repos_total - len(by_repo), reused)
+    spec = RepoSpec(model.model, as_of, live, model.hash, suite, tuple(check_ids))
+    for scans in _collect(by_repo, spec, tracker, task, executor, jobs, task_timeout):
+        for scan in scans:
+            spool.add(assessor.assess(scan))
     return ScanResult(
         model=model,
         as_of=as_of,
         started_at=started,
         finished_at=datetime.now(UTC).replace(microsecond=0),
-        assessments=tuple(assessments),
+        assessments=spool,
         warnings=tuple(found.warnings) + tuple(model.warnings),
         repositories=tuple(found.repositories),
     )
@@ -254,19 +260,19 @@ def _collect(
     executor: str | None,
     jobs: int | None,
     timeout: float | None,
-) -> list[ServiceScan]:
-    """Run one task per repository on the chosen executor; failures become unknowns."""
+) -> Iterator[list[ServiceScan]]:
+    """Run one task per repository on the chosen executor and yield each repository's
+    scans as they complete; failures become unknowns."""
     from rung.executors import open_backend, run_tasks
 
     if not by_repo:
-        return []
+        return
     local = executor in (None, "", "local")
     backend = open_backend(executor, 1 if local and len(by_repo) == 1 else jobs, timeout=timeout)
     items = (
         (repo, (repo, svcs, spec.model, spec.as_of, spec.live, spec.model_hash, spec.suite))
         for repo, svcs in by_repo.items()
     )
-    out: list[ServiceScan] = []
     for outcome in run_tasks(backend, task, items, timeout=timeout):
         services = by_repo[outcome.key]
         if outcome.error is not None or outcome.result is None:
@@ -274,6 +280,5 @@ def _collect(
             got = failed_scans(services, reason, spec.check_ids)
         else:
             got = outcome.result
-        out += got
+        yield got
         tracker.advance(1, len(got), os.path.basename(outcome.key))
-    return out

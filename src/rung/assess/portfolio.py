@@ -7,7 +7,7 @@ snapshot's state, the catalog pin, then attestations and waivers.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from rung.assess.critical import critical_of, critical_paths
 from rung.assess.levels import Override
@@ -20,6 +20,7 @@ from rung.assess.service import (
     risk_signals,
 )
 from rung.assess.stability import DEFAULT_STABILITY, StabilityState
+from rung.catalog.entity import Service
 from rung.model.schema import Model, RiskPolicy
 from rung.model.workspace import StabilitySettings, Workspace
 
@@ -31,6 +32,60 @@ def effective_policy(model: Model, workspace: Workspace | None = None) -> RiskPo
     return workspace.apply_risk(base, model) if workspace is not None else base
 
 
+class PortfolioAssessor:
+    """Assesses services one at a time, as their scans arrive: what a service's
+    assessment needs from the rest of the portfolio (the critical path inherited through
+    dependencies) comes from the catalog entries of every service, known before any
+    repository is scanned. `overrides` are the valid attestations and waivers by service
+    name then expectation id; `previous` the stability states of the last snapshot by
+    service name."""
+
+    def __init__(
+        self,
+        model: Model,
+        services: Iterable[Service],
+        *,
+        policy: RiskPolicy | None = None,
+        profile: str | None = None,
+        overrides: Mapping[str, Mapping[str, Override]] | None = None,
+        previous: Mapping[str, StabilityState] | None = None,
+        stability: StabilitySettings = DEFAULT_STABILITY,
+    ) -> None:
+        self.model = model
+        self.policy = policy or model.risk or DEFAULT_POLICY
+        self.profile = profile
+        self.overrides = overrides or {}
+        self.previous = previous or {}
+        self.stability = stability
+        self.paths = critical_paths(services)
+
+    def risk(self, scan: ServiceScan) -> RiskResult:
+        """The required level of the service of `scan`."""
+        svc = scan.service
+        crit = critical_of(self.paths, svc.name)
+        signals = risk_signals(svc, scan.signals)
+        signals["catalog.critical_path"] = crit.critical
+        return required_level(
+            self.policy,
+            signals,
+            pin=svc.required_level_pin,
+            pin_reason=svc.required_level_reason,
+            max_level=self.model.max_level(),
+            previous=self.previous.get(svc.name),
+            stability=self.stability,
+            critical_chain=crit.chain,
+        )
+
+    def assess(self, scan: ServiceScan) -> ServiceAssessment:
+        return assess_service(
+            self.model,
+            scan,
+            profile=self.profile,
+            overrides=self.overrides.get(scan.service.name, {}),
+            risk=self.risk(scan),
+        )
+
+
 def portfolio_risks(
     model: Model,
     scans: Sequence[ServiceScan],
@@ -40,26 +95,10 @@ def portfolio_risks(
     stability: StabilitySettings = DEFAULT_STABILITY,
 ) -> dict[str, RiskResult]:
     """The required level of every service, by name."""
-    policy = policy or model.risk or DEFAULT_POLICY
-    paths = critical_paths(s.service for s in scans)
-    previous = previous or {}
-    out: dict[str, RiskResult] = {}
-    for scan in scans:
-        svc = scan.service
-        crit = critical_of(paths, svc.name)
-        signals = risk_signals(svc, scan.signals)
-        signals["catalog.critical_path"] = crit.critical
-        out[svc.name] = required_level(
-            policy,
-            signals,
-            pin=svc.required_level_pin,
-            pin_reason=svc.required_level_reason,
-            max_level=model.max_level(),
-            previous=previous.get(svc.name),
-            stability=stability,
-            critical_chain=crit.chain,
-        )
-    return out
+    assessor = PortfolioAssessor(
+        model, (s.service for s in scans), policy=policy, previous=previous, stability=stability
+    )
+    return {scan.service.name: assessor.risk(scan) for scan in scans}
 
 
 def assess_portfolio(
@@ -72,22 +111,17 @@ def assess_portfolio(
     previous: Mapping[str, StabilityState] | None = None,
     stability: StabilitySettings = DEFAULT_STABILITY,
 ) -> list[ServiceAssessment]:
-    """Every service's assessment, sorted by name. `overrides` are the valid attestations
-    and waivers by service name then expectation id; `previous` the stability states of
-    the last snapshot by service name."""
-    risks = portfolio_risks(model, scans, policy=policy, previous=previous, stability=stability)
-    overrides = overrides or {}
-    out = [
-        assess_service(
-            model,
-            scan,
-            profile=profile,
-            overrides=overrides.get(scan.service.name, {}),
-            risk=risks[scan.service.name],
-        )
-        for scan in scans
-    ]
-    return sorted(out, key=lambda a: a.name)
+    """Every service's assessment, sorted by name (see PortfolioAssessor)."""
+    assessor = PortfolioAssessor(
+        model,
+        (s.service for s in scans),
+        policy=policy,
+        profile=profile,
+        overrides=overrides,
+        previous=previous,
+        stability=stability,
+    )
+    return sorted((assessor.assess(scan) for scan in scans), key=lambda a: a.name)
 
 
 def stability_states(assessments: Sequence[ServiceAssessment]) -> dict[str, StabilityState]:

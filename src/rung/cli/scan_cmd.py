@@ -181,7 +181,7 @@ def emit(
 
     context = context or ReportContext()
 
-    assessments = list(result.assessments)
+    assessments: Sequence[ServiceAssessment] = result.assessments  # read one at a time
     if service_name is not None:
         assessments = [a for a in assessments if a.name == service_name]
         if not assessments:

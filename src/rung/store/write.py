@@ -127,6 +127,24 @@ def _child_rows(pk: int, a: ServiceAssessment) -> tuple[list[dict[str, Any]], ..
     return findings, areas, pillars
 
 
+BATCH = 100  # services written per round of inserts
+
+
+def _insert_services(conn: Connection, snapshot_id: int, batch: list[ServiceAssessment]) -> None:
+    if not batch:
+        return
+    stmt = insert(ServiceRow).returning(ServiceRow.id, sort_by_parameter_order=True)
+    values = [_service_values(snapshot_id, a) for a in batch]
+    pks = [int(pk) for pk in conn.execute(stmt, values).scalars()]
+    rows: tuple[list[dict[str, Any]], ...] = ([], [], [])
+    for pk, a in zip(pks, batch, strict=True):
+        for acc, new in zip(rows, _child_rows(pk, a), strict=True):
+            acc.extend(new)
+    for table, child in zip((FindingRow, AreaRow, PillarRow), rows, strict=True):
+        if child:
+            conn.execute(insert(table), child)
+
+
 def save_snapshot(
     engine: Engine,
     result: ScanResult,
@@ -144,18 +162,16 @@ def save_snapshot(
     suite = check_suite(result.model)
     with write_transaction(engine, lock_timeout=lock_timeout) as conn:
         snapshot_id = _insert_snapshot(conn, result, profile=profile, full=full, suite=suite)
-        rows: tuple[list[dict[str, Any]], ...] = ([], [], [])
         half = len(result.assessments) // 2
-        for i, a in enumerate(result.assessments):
+        batch: list[ServiceAssessment] = []
+        for i, a in enumerate(result.assessments):  # one batch in memory at a time
             if pause is not None and i == half:
                 pause()
-            res = conn.execute(insert(ServiceRow).values(**_service_values(snapshot_id, a)))
-            pk = int(res.inserted_primary_key[0])  # type: ignore[index]
-            for acc, new in zip(rows, _child_rows(pk, a), strict=True):
-                acc.extend(new)
-        for table, values in zip((FindingRow, AreaRow, PillarRow), rows, strict=True):
-            if values:
-                conn.execute(insert(table), values)
+            batch.append(a)
+            if len(batch) == BATCH:
+                _insert_services(conn, snapshot_id, batch)
+                batch = []
+        _insert_services(conn, snapshot_id, batch)
         if pause is not None and not result.assessments:
             pause()
         conn.execute(update(Snapshot).where(Snapshot.id == snapshot_id).values(status="complete"))

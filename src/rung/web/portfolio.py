@@ -75,7 +75,7 @@ class Portfolio:
         return self.result.model.model
 
     @property
-    def assessments(self) -> tuple[ServiceAssessment, ...]:
+    def assessments(self) -> Sequence[ServiceAssessment]:
         return self.result.assessments
 
     def areas(self) -> list[tuple[Pillar, Area]]:
