@@ -7,15 +7,21 @@ an anonymous temporary file, and keeps only its name and place in memory. The
 `Spool` is a read-only `Sequence` sorted by service name: each read unpickles one
 assessment, so storing the snapshot and writing the report walk the portfolio one
 service at a time. The file is deleted when the spool is closed or collected.
+
+Most expectation results are the same across services (same state, same failing
+checks): the spool keeps each distinct one once, in memory, and the pickles refer to
+it (pickle's persistent ids), so a service's record is small and quick to read.
 """
 
 from __future__ import annotations
 
+import io
 import pickle
 import tempfile
 from collections.abc import Iterator, Sequence
 from typing import IO, overload
 
+from rung.assess.levels import ExpectationResult
 from rung.assess.service import ServiceAssessment
 
 
@@ -25,9 +31,24 @@ class Spool(Sequence[ServiceAssessment]):
         self._end = 0
         self._index: list[tuple[str, int, int]] = []  # name, offset, length
         self._sorted = True
+        self._shared: dict[ExpectationResult, int] = {}
+        self._table: list[ExpectationResult] = []
+
+    def _persistent_id(self, obj: object) -> int | None:
+        if type(obj) is not ExpectationResult:
+            return None
+        key = self._shared.get(obj)
+        if key is None:
+            key = self._shared[obj] = len(self._table)
+            self._table.append(obj)
+        return key
 
     def add(self, assessment: ServiceAssessment) -> None:
-        data = pickle.dumps(assessment, protocol=pickle.HIGHEST_PROTOCOL)
+        buf = io.BytesIO()
+        pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.persistent_id = self._persistent_id  # type: ignore[method-assign]
+        pickler.dump(assessment)
+        data = buf.getvalue()
         self._file.seek(self._end)
         self._file.write(data)
         if self._index and assessment.name < self._index[-1][0]:
@@ -49,7 +70,9 @@ class Spool(Sequence[ServiceAssessment]):
 
     def _load(self, offset: int, length: int) -> ServiceAssessment:
         self._file.seek(offset)
-        loaded: ServiceAssessment = pickle.loads(self._file.read(length))  # our own file
+        unpickler = pickle.Unpickler(io.BytesIO(self._file.read(length)))  # our own file
+        unpickler.persistent_load = self._table.__getitem__  # type: ignore[method-assign]
+        loaded: ServiceAssessment = unpickler.load()
         return loaded
 
     def __len__(self) -> int:
