@@ -8,9 +8,9 @@ an anonymous temporary file, and keeps only its name and place in memory. The
 assessment, so storing the snapshot and writing the report walk the portfolio one
 service at a time. The file is deleted when the spool is closed or collected.
 
-Most expectation results are the same across services (same state, same failing
-checks): the spool keeps each distinct one once, in memory, and the pickles refer to
-it (pickle's persistent ids), so a service's record is small and quick to read.
+Most area and expectation results are the same across services (same state, same
+failing checks): the spool keeps each distinct one once, in memory, and the pickles
+refer to it (pickle's persistent ids), so a service's record is small and quick to read.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from typing import IO, overload
 
-from rung.assess.levels import ExpectationResult
+from rung.assess.levels import AreaResult, ExpectationResult
 from rung.assess.service import ServiceAssessment
 
 
@@ -31,11 +31,11 @@ class Spool(Sequence[ServiceAssessment]):
         self._end = 0
         self._index: list[tuple[str, int, int]] = []  # name, offset, length
         self._sorted = True
-        self._shared: dict[ExpectationResult, int] = {}
-        self._table: list[ExpectationResult] = []
+        self._shared: dict[AreaResult | ExpectationResult, int] = {}
+        self._table: list[AreaResult | ExpectationResult] = []
 
     def _persistent_id(self, obj: object) -> int | None:
-        if type(obj) is not ExpectationResult:
+        if type(obj) is not AreaResult and type(obj) is not ExpectationResult:
             return None
         key = self._shared.get(obj)
         if key is None:

@@ -139,11 +139,58 @@ def assess_areas(
     findings: Mapping[str, Finding],
     overrides: Mapping[str, Override],
     required: int,
+    cache: AreaCache | None = None,
 ) -> dict[str, AreaResult]:
+    if cache is not None:
+        return cache.areas(findings, overrides, required)
     return {
         area.id: assess_area(model, pillar.id, area, findings, overrides, required)
         for pillar, area in model.areas()
     }
+
+
+_NO_STATUS = None  # a check with no finding: unknown (rules._status)
+
+
+class AreaCache:
+    """Area results shared by services that an area judges alike.
+
+    An area's result depends on nothing but the statuses of the checks its expectations
+    name, the overrides of its expectations and the required level (assess_area), so
+    services whose findings agree on those share one (frozen) AreaResult. On a
+    portfolio most areas come out the same for many services: the cache saves the
+    evaluation and keeps one copy of each distinct result."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self._areas = [
+            (
+                pillar.id,
+                area,
+                tuple(dict.fromkeys(c for exps in area.levels.values() for e in exps
+                                    for c in e.evidence.check_ids())),
+                tuple(f"{area.id}/{e.id}" for exps in area.levels.values() for e in exps),
+            )
+            for pillar, area in model.areas()
+        ]  # fmt: skip
+        self._memo: dict[tuple[object, ...], AreaResult] = {}
+
+    def areas(
+        self, findings: Mapping[str, Finding], overrides: Mapping[str, Override], required: int
+    ) -> dict[str, AreaResult]:
+        out: dict[str, AreaResult] = {}
+        for pillar_id, area, checks, expectations in self._areas:
+            statuses = tuple(
+                f.status if (f := findings.get(c)) is not None else _NO_STATUS for c in checks
+            )
+            forced = tuple(overrides.get(e) for e in expectations) if overrides else ()
+            key = (area.id, required, statuses, forced)
+            result = self._memo.get(key)
+            if result is None:
+                result = assess_area(self.model, pillar_id, area, findings, overrides, required)
+                self._memo[key] = result
+            out[area.id] = result
+        return out
 
 
 def rollup(areas: Mapping[str, AreaResult]) -> tuple[int, dict[str, int]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from rung.assess.critical import critical_of, critical_paths
-from rung.assess.levels import Override
+from rung.assess.levels import AreaCache, Override
 from rung.assess.risk import RiskResult, required_level
 from rung.assess.service import (
     DEFAULT_POLICY,
@@ -58,6 +58,7 @@ class PortfolioAssessor:
         self.previous = previous or {}
         self.stability = stability
         self.paths = critical_paths(services)
+        self.cache = AreaCache(model)
 
     def risk(self, scan: ServiceScan) -> RiskResult:
         """The required level of the service of `scan`."""
@@ -83,6 +84,7 @@ class PortfolioAssessor:
             profile=self.profile,
             overrides=self.overrides.get(scan.service.name, {}),
             risk=self.risk(scan),
+            cache=self.cache,
         )
 
 

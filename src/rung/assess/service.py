@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from rung.assess.levels import AreaResult, Override, assess_areas, rollup
+from rung.assess.levels import AreaCache, AreaResult, Override, assess_areas, rollup
 from rung.assess.risk import RiskResult, required_level
 from rung.catalog.entity import Service
 from rung.checks.base import Finding
@@ -88,9 +88,11 @@ def assess_service(
     overrides: Mapping[str, Override] | None = None,
     policy: RiskPolicy | None = None,
     risk: RiskResult | None = None,
+    cache: AreaCache | None = None,
 ) -> ServiceAssessment:
     """Assess one service; `risk` (from rung.assess.portfolio) replaces the required level
-    this function would compute from the service alone."""
+    this function would compute from the service alone; `cache` shares area results
+    between the services of a portfolio."""
     svc = scan.service
     if risk is None:
         risk = required_level(
@@ -101,7 +103,7 @@ def assess_service(
             max_level=model.max_level(),
         )
     required = min(risk.level, model.max_level())
-    areas = assess_areas(model, scan.findings, overrides or {}, required)
+    areas = assess_areas(model, scan.findings, overrides or {}, required, cache)
     achieved, pillars = rollup(areas)
     potential = min((a.potential for a in areas.values()), default=0)
     return ServiceAssessment(

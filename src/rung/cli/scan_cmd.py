@@ -209,6 +209,7 @@ def emit(
         else:
             write_json(doc, lambda text: click.echo(text, nl=False))
         return 0
+    assessments = list(assessments)  # the terminal report reads the portfolio several times
     con = console() if not out else None
     if out:
         from rich.console import Console
