@@ -20,6 +20,14 @@ VENDORED_DIRS = frozenset(
 )
 
 
+def _plain(path: str) -> bool:
+    """Whether a relative POSIX path is already normal: no empty, "." or ".." segment."""
+    if not path or path.startswith("/") or "//" in path or path.endswith("/"):
+        return False
+    framed = f"/{path}/"
+    return "/./" not in framed and "/../" not in framed
+
+
 @dataclass(frozen=True, slots=True)
 class Dependency:
     """A direct dependency declared in an ecosystem manifest of the service."""
@@ -89,11 +97,44 @@ class ServiceFacts:
     def root(self) -> str:
         return self.service.root
 
+    @cached_property
+    def _root_prefix(self) -> str | None:
+        """`root/` when `rel` may cut it off a path ("" for the repository root, None for a
+        root that `posixpath.relpath` would normalise first)."""
+        root = self.root
+        if root in (".", ""):
+            return ""
+        return root + "/" if _plain(root) else None
+
     def rel(self, path: str) -> str:
-        """Path relative to the service root."""
-        if self.root in (".", ""):
+        """Path relative to the service root (what `posixpath.relpath` answers)."""
+        prefix = self._root_prefix
+        if prefix == "":
             return path
+        if prefix is not None and path.startswith(prefix):
+            rest = path[len(prefix) :]
+            if _plain(rest):
+                return rest
         return posixpath.relpath(path, self.root)
+
+    @cached_property
+    def rel_paths(self) -> tuple[str, ...]:
+        """`rel(p)` of each of `files`, in the same order."""
+        if self._root_prefix == "":
+            return self.files
+        return tuple(map(self.rel, self.files))
+
+    def lower_text(self, path: str) -> str | None:
+        """`texts[path].lower()`, computed once per repository."""
+        cache: dict[str, str] = self.repo_index.memo("facts.lower_texts", dict)
+        try:
+            return cache[path]
+        except KeyError:
+            text = self.texts.get(path)
+            if text is None:
+                return None
+            low = cache[path] = text.lower()
+            return low
 
     def text(self, path: str) -> str | None:
         return self.texts.get(path)

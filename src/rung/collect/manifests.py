@@ -21,6 +21,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -335,6 +336,7 @@ _PARSERS: tuple[tuple[str, Parser], ...] = (
 _ANY_MANIFEST = re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g, _ in _PARSERS))
 
 
+@lru_cache(maxsize=1 << 16)
 def _parser_for(path: str) -> Parser | None:
     base = posixpath.basename(path).lower()
     if _ANY_MANIFEST.match(base):

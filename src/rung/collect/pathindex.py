@@ -10,10 +10,11 @@ and services of the repository. Results keep the order of `paths`.
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -28,10 +29,15 @@ def glob_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{fnmatch.translate(p.lower())})" for p in patterns))
 
 
+def _ext(path: str) -> str:
+    base = path.rpartition("/")[2].lower()
+    return base.rpartition(".")[2] if "." in base else ""
+
+
 class PathIndex:
     """Lookups over a sequence of repository-relative POSIX paths (picklable)."""
 
-    __slots__ = ("_by_base", "_by_dir", "_memo", "paths")
+    __slots__ = ("_by_base", "_by_dir", "_by_ext", "_exts", "_memo", "_sorted_bases", "paths")
 
     def __init__(self, paths: Sequence[str]) -> None:
         self.paths: tuple[str, ...] = tuple(paths)
@@ -41,6 +47,9 @@ class PathIndex:
             self._by_base.setdefault(posixpath.basename(p).lower(), []).append(i)
             self._by_dir.setdefault(posixpath.dirname(p), []).append(i)
         self._memo: dict[Any, Any] = {}
+        self._by_ext: dict[str, list[int]] | None = None
+        self._exts: tuple[str, ...] | None = None
+        self._sorted_bases: list[str] | None = None
 
     def __getstate__(self) -> tuple[tuple[str, ...], dict[Any, Any]]:
         return self.paths, self._memo
@@ -67,17 +76,111 @@ class PathIndex:
         return self.memo(("find", pats), lambda: self._find(pats))
 
     def _find(self, pats: tuple[str, ...]) -> tuple[str, ...]:
-        literal = [p for p in pats if not _GLOB_CHARS.intersection(p)]
-        globs = tuple(p for p in pats if _GLOB_CHARS.intersection(p))
         hits: set[int] = set()
-        for name in literal:
-            hits.update(self._by_base.get(name, ()))
+        globs: list[str] = []
+        for pat in pats:
+            if not _GLOB_CHARS.intersection(pat):
+                hits.update(self._by_base.get(pat, ()))
+            elif "?" in pat or "[" in pat or pat.count("*") != 1:
+                globs.append(pat)
+            else:  # one "*": a prefix and a suffix of the base name
+                head, _, tail = pat.partition("*")
+                for base in self._starting(head):
+                    if base.endswith(tail) and len(base) >= len(head) + len(tail):
+                        hits.update(self._by_base[base])
         if globs:
-            rx = glob_regex(globs)
+            rx = glob_regex(tuple(globs))
             for base, idx in self._by_base.items():
                 if rx.match(base):
                     hits.update(idx)
         return tuple(self.paths[i] for i in sorted(hits))
+
+    def _starting(self, head: str) -> Iterator[str]:
+        """The distinct lower-cased base names starting with `head`."""
+        if not head:
+            yield from self._by_base
+            return
+        ordered = self._sorted_bases
+        if ordered is None:
+            ordered = self._sorted_bases = sorted(self._by_base)
+        for i in range(bisect.bisect_left(ordered, head), len(ordered)):
+            if not ordered[i].startswith(head):
+                return
+            yield ordered[i]
+
+    @property
+    def exts(self) -> tuple[str, ...]:
+        """The lower-cased extension of each path (what follows the last "." of its base
+        name, "" without one), in the order of `paths`."""
+        if self._exts is None:
+            self._exts = tuple(_ext(p) for p in self.paths)
+        return self._exts
+
+    def with_ext(self, exts: frozenset[str]) -> tuple[str, ...]:
+        """Paths whose lower-cased extension (what follows the last "." of the base name,
+        "" without one) is in `exts` (lower-case), in the order of `paths`."""
+        return self.select(exts)
+
+    def select(
+        self,
+        exts: frozenset[str] = frozenset(),
+        names: frozenset[str] = frozenset(),
+        rx: re.Pattern[str] | None = None,
+        needles: tuple[str, ...] = (),
+    ) -> tuple[str, ...]:
+        """Candidate paths, in the order of `paths`: those whose lower-cased base name has
+        an extension in `exts`, is one of `names` or fully matches `rx`, whose lower-cased
+        path holds one of `needles`, and any whose base name ends with a newline (a `$`
+        in a pattern matches before it). Callers still test each candidate; each answer
+        is computed once."""
+        key = ("select", exts, names, rx, needles)
+        return self.memo(key, lambda: self._select(exts, names, rx, needles))
+
+    def _select(
+        self,
+        exts: frozenset[str],
+        names: frozenset[str],
+        rx: re.Pattern[str] | None,
+        needles: tuple[str, ...],
+    ) -> tuple[str, ...]:
+        by_ext = self._by_ext
+        if by_ext is None:
+            by_ext = self._by_ext = {}
+            for base, idx in self._by_base.items():
+                by_ext.setdefault(_ext(base), []).extend(idx)
+        hits = {i for e in exts for i in by_ext.get(e, ())}
+        hits.update(i for n in names for i in self._by_base.get(n, ()))
+        for base, idx in self._by_base.items():
+            if base.endswith("\n") or (rx is not None and rx.fullmatch(base)):
+                hits.update(idx)
+        if needles:
+            hits.update(self._containing(needles))
+        return tuple(self.paths[i] for i in sorted(hits))
+
+    def _containing(self, needles: tuple[str, ...]) -> set[int]:
+        """Indices of the paths whose lower-cased text holds one of `needles`."""
+        joined, starts = self.memo("joined_lower", self._joined_lower)
+        out: set[int] = set()
+        for needle in needles:
+            at = joined.find(needle)
+            while at >= 0:
+                i = bisect.bisect_right(starts, at) - 1
+                out.add(i)
+                at = joined.find(needle, starts[i + 1] if i + 1 < len(starts) else len(joined))
+        return out
+
+    def _joined_lower(self) -> tuple[str, list[int]]:
+        """The lower-cased paths joined by NUL (no path holds one) and where each starts."""
+        lows = [p.lower() for p in self.paths]
+        starts, at = [], 0
+        for low in lows:
+            starts.append(at)
+            at += len(low) + 1
+        return "\0".join(lows), starts
+
+    def lower_map(self) -> dict[str, str]:
+        """Lower-cased path -> path (the last of those lower-casing alike)."""
+        return self.memo("lower_map", lambda: {p.lower(): p for p in self.paths})
 
     def with_base(self, names: Iterable[str]) -> tuple[str, ...]:
         """Paths whose lower-cased base name is one of `names` (lower-case)."""

@@ -32,6 +32,10 @@ _YAML_KEY = re.compile(r"^[\"']?(openapi|swagger|asyncapi)[\"']?[ \t]*:[ \t]*[\"
 _JSON_KEY = re.compile(r"\"(openapi|swagger|asyncapi)\"\s*:\s*\"?\d")
 
 
+# extensions `_spec_evidence` may accept
+_SPEC_EXTS = frozenset(CONTRACT_EXTENSIONS) | {"yml", "yaml", "json"}
+
+
 def _ext(path: str) -> str:
     name = posixpath.basename(path)
     return name.rpartition(".")[2].lower() if "." in name else ""
@@ -61,9 +65,9 @@ def _json_spec(path: str, text: str) -> Evidence | None:
 
 
 def _document_spec(path: str, text: str | None) -> Evidence | None:
-    if text is None or not any(k in text for k in _KINDS):
-        return None
     ext = _ext(path)
+    if text is None or ext not in {"yml", "yaml", "json"} or not any(k in text for k in _KINDS):
+        return None
     if ext in {"yml", "yaml"}:
         return _yaml_spec(path, text)
     if ext == "json" and _JSON_KEY.search(text):
@@ -80,7 +84,8 @@ def _spec_evidence(facts: ServiceFacts, path: str) -> Evidence | None:
 
 @check("api.spec", "A machine-readable API contract exists")
 def api_spec(facts: ServiceFacts) -> Finding:
-    ev = [e for p in facts.files if (e := _spec_evidence(facts, p)) is not None]
+    candidates = facts.file_index.select(_SPEC_EXTS)
+    ev = [e for p in candidates if (e := _spec_evidence(facts, p)) is not None]
     if not ev:
         return failed("api.spec", "no API contract (OpenAPI, proto, GraphQL, AsyncAPI, Avro)")
     return passed("api.spec", f"{len(ev)} API contract file(s)", *ev[:MAX_EVIDENCE])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 
 from rung.checks.base import CheckSpec, Evidence, Finding, check, failed, passed
 from rung.collect.facts import ServiceFacts
@@ -98,7 +99,7 @@ def config_template(facts: ServiceFacts) -> Finding:
     charts = _chart_template_dirs(facts)
     found = [
         p
-        for p in facts.files
+        for p in facts.file_index.select(rx=_TEMPLATE)
         if _TEMPLATE.fullmatch(posixpath.basename(p).lower())
         and not any(p.startswith(d) for d in charts)
     ]
@@ -198,6 +199,10 @@ def _tokens(name: str) -> list[str]:
     return [t for t in _TOKENS.split(low) if t]
 
 
+_FILE_ENV_EXTS = CONFIG_EXTS | CODE_EXTS
+_DOTENV = re.compile(r"\.env\..*", re.S)
+
+
 def _file_env(rel: str) -> str | None:
     parts = rel.lower().split("/")
     name, parent = parts[-1], (parts[-2] if len(parts) >= 2 else "")
@@ -218,26 +223,28 @@ def _file_env(rel: str) -> str | None:
     return envs[0] if any(t in CONFIG_WORDS for t in toks) or in_config_dir else None
 
 
-def _dir_envs(rel: str) -> list[tuple[str, str]]:
-    """(environment, folder rel path) for env-named folders under a config-ish folder."""
-    parts = rel.split("/")[:-1]
+@lru_cache(maxsize=1 << 16)
+def _dir_envs(folder: str) -> tuple[tuple[str, str], ...]:
+    """(environment, folder rel path) for env-named folders under a config-ish folder, along
+    the folder (relative to the service root) of a file."""
+    parts = folder.split("/") if folder else []
     out = []
     for i in range(1, len(parts)):
         env = ENVIRONMENTS.get(re.sub(r"pre[-_]prod", "preprod", parts[i].lower()))
         if env and parts[i - 1].lower() in CONFIG_DIRS:
             out.append((env, "/".join(parts[: i + 1])))
-    return out
+    return tuple(out)
 
 
 def _environments(facts: ServiceFacts) -> dict[str, Evidence]:
     found: dict[str, Evidence] = {}
     prefix = "" if facts.root in ("", ".") else facts.root + "/"
-    for p in facts.files:
-        rel = facts.rel(p)
-        env = _file_env(rel)
+    named = set(facts.file_index.select(_FILE_ENV_EXTS, rx=_DOTENV))  # `_file_env` may name
+    for p, rel in zip(facts.files, facts.rel_paths, strict=True):
+        env = _file_env(rel) if p in named else None
         if env and env not in found:
             found[env] = Evidence(p, None, f"{env} configuration")
-        for env, folder in _dir_envs(rel):
+        for env, folder in _dir_envs(rel.rpartition("/")[0]):
             found.setdefault(env, Evidence(prefix + folder, None, f"{env} configuration folder"))
     return found
 

@@ -57,6 +57,7 @@ _NOT_WORKSPACE = frozenset({"go"})  # lock files that only lock the module besid
 
 
 _LOCK_GLOBS = tuple(glob for glob, _ in LOCK_FILES)
+_LOCK_CANDIDATES = (*_LOCK_GLOBS, "*.lockfile")  # base names `lock_ecosystem` may accept
 
 
 def lock_ecosystem(path: str) -> str | None:
@@ -68,8 +69,11 @@ def lock_ecosystem(path: str) -> str | None:
     return None
 
 
+_TXT = frozenset({"txt"})
+
+
 def _requirements_files(facts: ServiceFacts) -> list[str]:
-    return [p for p in facts.files if is_manifest(p) and p.lower().endswith(".txt")]
+    return [p for p in facts.file_index.with_ext(_TXT) if is_manifest(p)]
 
 
 def _first_unpinned(text: str) -> tuple[int, str] | None:
@@ -82,12 +86,12 @@ def _first_unpinned(text: str) -> tuple[int, str] | None:
 
 def _locks(facts: ServiceFacts) -> Iterator[tuple[str, Evidence]]:
     """(ecosystem, evidence) of each lock file that locks the service."""
-    for p in facts.files:
+    for p in facts.find(*_LOCK_CANDIDATES):
         eco = lock_ecosystem(p)
         if eco:
             yield eco, Evidence(p, None, f"{eco} lock file")
     above = set(parent_dirs(facts.root)) | {""} if facts.root not in (".", "") else set()
-    for p in facts.repo_files:
+    for p in facts.find(*_LOCK_CANDIDATES, repo=True) if above else ():
         eco = lock_ecosystem(p) if p.rpartition("/")[0] in above else None
         if eco and eco not in _NOT_WORKSPACE:
             yield eco, Evidence(p, None, f"workspace {eco} lock file")

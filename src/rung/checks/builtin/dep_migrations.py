@@ -48,14 +48,26 @@ _JS_MIGRATION = re.compile(
     r"queryInterface|MigrationInterface|knex\.schema|exports\.up\b|async up\s*\("
     r"|\bup\s*:\s*(?:async\s*)?(?:function|\()"
 )
-MIGRATION_CONTENT: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
-    ("goose", re.compile(r"\.(?:sql|go)$"), re.compile(r"\+goose Up|goose\.AddMigration")),
+# The last item is a literal any match of the content pattern holds.
+MIGRATION_CONTENT: tuple[tuple[str, re.Pattern[str], re.Pattern[str], str], ...] = (
+    (
+        "goose",
+        re.compile(r"\.(?:sql|go)$"),
+        re.compile(r"\+goose Up|goose\.AddMigration"),
+        "goose",
+    ),
     (
         "Knex/Sequelize/TypeORM",
         re.compile(r"(?:^|/)migrations?/(?:[^/]+/)*[^/]+\.(?:[cm]?js|[cm]?ts)$"),
         _JS_MIGRATION,
+        "",
     ),
-    ("EF Core", re.compile(r"(?:^|/)migrations/[^/]+\.cs$"), re.compile(r":\s*Migration\b")),
+    (
+        "EF Core",
+        re.compile(r"(?:^|/)migrations/[^/]+\.cs$"),
+        re.compile(r":\s*Migration\b"),
+        "Migration",
+    ),
 )
 
 # Fallback until rung.collect.stack offers has_database_dependency: SQL and document
@@ -112,20 +124,24 @@ def has_database(facts: ServiceFacts) -> bool:
 
 
 _PATH_PREFILTER = re.compile(r"migrat|changelog|alembic|flyway|\.sql$")
+# Paths a migration pattern may match: the literals of `_PATH_PREFILTER` and the
+# extensions of `MIGRATION_CONTENT` outside a migrations folder.
+_CANDIDATE_NEEDLES = ("migrat", "changelog", "alembic", "flyway")
+_CANDIDATE_EXTS = frozenset({"sql", "go"})
 
 
 def _migration_files(facts: ServiceFacts) -> Iterator[Evidence]:
     seen: set[str] = set()  # one evidence per tool
-    for p in facts.files:
+    for p in facts.file_index.select(_CANDIDATE_EXTS, needles=_CANDIDATE_NEEDLES):
         low = p.lower()
         named = _PATH_PREFILTER.search(low) is not None
         for tool, pattern in MIGRATION_PATHS if named else ():
             if tool not in seen and pattern.search(low):
                 seen.add(tool)
                 yield Evidence(p, None, f"{tool} migration")
-        for tool, path_pattern, content in MIGRATION_CONTENT:
+        for tool, path_pattern, content, literal in MIGRATION_CONTENT:
             text = facts.texts.get(p) if tool not in seen and path_pattern.search(low) else None
-            m = content.search(text) if text else None
+            m = content.search(text) if text and literal in text else None
             if text and m:
                 seen.add(tool)
                 yield Evidence(p, text.count("\n", 0, m.start()) + 1, f"{tool} migration")

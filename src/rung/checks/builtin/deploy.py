@@ -102,7 +102,7 @@ def line_in(text: str, pattern: re.Pattern[str], start: int = 1) -> int | None:
 
 @dataclass(frozen=True)
 class Manifest:
-    """One Kubernetes document of a YAML file."""
+    """One Kubernetes document of a YAML file (of a kind in `READ_KINDS`)."""
 
     path: str
     line: int  # line of its `kind:` (or of the document start)
@@ -123,9 +123,21 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
     yield line, text[pos:]
 
 
+# The kinds the checks read (`service_workloads`, `_progressive`): no other document is
+# parsed or kept.
+READ_KINDS = WORKLOAD_KINDS | {"canary"}
+
+
+def _may_be_read(chunk: str) -> bool:
+    """Whether a document's kind may be one of `READ_KINDS`. Its kind is a string of the
+    document's own text (lower-cased, ASCII letters), unless written with a `\\` escape."""
+    low = chunk.lower()
+    return "\\" in chunk or any(kind in low for kind in READ_KINDS)
+
+
 def _manifest(path: str, start: int, chunk: str) -> Manifest | None:
     km = _KIND.search(chunk)
-    if km is None or _API.search(chunk) is None:
+    if km is None or _API.search(chunk) is None or not _may_be_read(chunk):
         return None
     line = start + chunk.count("\n", 0, km.start())
     ok, doc = yaml_load(chunk)
@@ -158,6 +170,9 @@ def manifests_of(facts: ServiceFacts, path: str) -> tuple[Manifest, ...]:
     return _manifests_cached(path, text)
 
 
+YAML_EXTS = frozenset({"yaml", "yml"})
+
+
 def _stem(path: str) -> str:
     base = posixpath.basename(path).lower()
     return base.rsplit(".", 1)[0]
@@ -172,22 +187,34 @@ def _name_is(m: Manifest, name: str) -> bool:
     return m.name is not None and m.name.lower() == name.lower()
 
 
+def own_files(facts: ServiceFacts) -> frozenset[str]:
+    """The service's files as a set, built once per service."""
+    return facts.file_index.memo(("deploy.own_files", facts.root), lambda: frozenset(facts.files))
+
+
 def service_manifests(facts: ServiceFacts) -> list[Manifest]:
     """Kubernetes documents of the service: in its tree, or elsewhere in the repository in
     a file named after it (all documents) or a document whose metadata.name is its name."""
-    own = set(facts.files)
-    out = [m for p in facts.files for m in manifests_of(facts, p)]
+    key = ("deploy.service_manifests", facts.root, facts.service.name)
+    return list(facts.file_index.memo(key, lambda: _service_manifests(facts)))
+
+
+def _service_manifests(facts: ServiceFacts) -> tuple[Manifest, ...]:
+    out = [m for p in facts.file_index.with_ext(YAML_EXTS) for m in manifests_of(facts, p)]
+    if facts.files is facts.repo_files:
+        return tuple(out)
+    own = own_files(facts)
     name = facts.service.name
     pat = re.compile(re.escape(name), re.IGNORECASE)
-    for p in facts.repo_files:
-        if p in own or not is_yaml(p):
+    for p in facts.repo_index.with_ext(YAML_EXTS):
+        if p in own:
             continue
         text = facts.texts.get(p)
         if text is None or (pat.search(text) is None and not _named(facts, p)):
             continue
         named = _named(facts, p)
         out.extend(m for m in manifests_of(facts, p) if named or _name_is(m, name))
-    return out
+    return tuple(out)
 
 
 def service_workloads(facts: ServiceFacts) -> list[Manifest]:
@@ -196,9 +223,14 @@ def service_workloads(facts: ServiceFacts) -> list[Manifest]:
 
 def chart_files(facts: ServiceFacts) -> list[str]:
     """`Chart.yaml` of the service's Helm charts: in its tree, or a chart named after it."""
+    key = ("deploy.chart_files", facts.root, facts.service.name)
+    return list(facts.file_index.memo(key, lambda: _chart_files(facts)))
+
+
+def _chart_files(facts: ServiceFacts) -> tuple[str, ...]:
     out = []
     name = facts.service.name.lower()
-    own = set(facts.files)
+    own = own_files(facts)
     for p in facts.find("chart.yaml", "chart.yml", repo=True):
         folder = posixpath.basename(posixpath.dirname(p)).lower()
         if p in own or folder == name:
@@ -207,7 +239,7 @@ def chart_files(facts: ServiceFacts) -> list[str]:
         ok, doc = yaml_load(facts.texts.get(p, ""))
         if ok and isinstance(doc, dict) and str(doc.get("name", "")).lower() == name:
             out.append(p)
-    return out
+    return tuple(out)
 
 
 def _packaging(facts: ServiceFacts) -> list[Evidence]:
@@ -252,6 +284,8 @@ def _probe_files(facts: ServiceFacts) -> Iterable[str]:
     """Helm chart files (templates, values) and kustomize trees of the service."""
     found = chart_files(facts) + facts.find("kustomization.y*ml", "kustomization")
     roots = [posixpath.dirname(p) for p in found]
+    if not roots:
+        return
     for p in facts.repo_files:
         if any(r in ("", ".") or p.startswith(r + "/") for r in roots):
             yield p
@@ -289,7 +323,7 @@ def _target_name(m: Manifest) -> str | None:
 
 
 def _progressive(facts: ServiceFacts) -> list[Evidence]:
-    own = set(facts.files)
+    own = own_files(facts)
     name = facts.service.name.lower()
     out = []
     for m in service_manifests(facts):
@@ -297,8 +331,8 @@ def _progressive(facts: ServiceFacts) -> list[Evidence]:
             out.append(Evidence(m.path, m.line, "Argo Rollouts Rollout"))
         elif m.kind == "canary":
             out.append(Evidence(m.path, m.line, "Flagger Canary"))
-    for p in facts.repo_files:
-        if p in own or not is_yaml(p) or "Canary" not in facts.texts.get(p, ""):
+    for p in facts.repo_index.with_ext(YAML_EXTS):
+        if p in own or "Canary" not in facts.texts.get(p, ""):
             continue
         for m in manifests_of(facts, p):
             target = _target_name(m)
@@ -309,6 +343,8 @@ def _progressive(facts: ServiceFacts) -> list[Evidence]:
 
 
 _SPIN_NAME = re.compile(r"[^/]*\.spinnaker\.(?:json|ya?ml)|dinghyfile")
+# a Spinnaker pipeline is a JSON/YAML file or a Dinghyfile (no extension)
+_SPIN_EXTS = frozenset({"json", "yaml", "yml", ""})
 
 
 def _spinnaker_pipeline(text: str, path: str) -> bool:
@@ -326,7 +362,7 @@ def _spinnaker_pipeline(text: str, path: str) -> bool:
 
 def _spinnaker(facts: ServiceFacts) -> list[Evidence]:
     out = []
-    for p in facts.files:
+    for p in facts.file_index.with_ext(_SPIN_EXTS):
         parts = facts.rel(p).lower().split("/")
         spin_dir = any(d in ("spinnaker", ".spinnaker") for d in parts[:-1])
         data_file = parts[-1].endswith((".json", ".yaml", ".yml"))

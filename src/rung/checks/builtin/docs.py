@@ -352,6 +352,10 @@ _DOCS_DIR_RECORD = re.compile(r"(?:\d{4}-.*|adr-.*)\.md")
 _SITE = re.compile(r"mkdocs\.ya?ml|docusaurus\.config\.[\w.]+|architecture\.(?:md|rst|adoc|txt)")
 
 
+# `_arch_file` names: a docs site, Sphinx's conf.py or a record with one of these extensions
+_ARCH_EXTS = frozenset({"md", "rst", "adoc", "txt"})
+
+
 def _adr_record(rel: str) -> bool:
     """An architecture decision record: a numbered record in an ADR folder of a docs tree
     (or an `adr`/`adrs` folder at the service root), or `adr-*.md`/`NNNN-*.md` in a docs tree."""
@@ -389,7 +393,7 @@ def _arch_file(rel: str) -> str | None:
 @check("docs.architecture", "Architecture docs: ADRs, ARCHITECTURE.md or a docs site")
 def docs_architecture(facts: ServiceFacts) -> Finding:
     ev: list[Evidence] = []
-    for p in facts.files:
+    for p in facts.file_index.select(_ARCH_EXTS, frozenset({"conf.py"}), _SITE):
         what = _arch_file(facts.rel(p))
         if what:
             ev.append(Evidence(p, None, what))

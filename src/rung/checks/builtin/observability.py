@@ -42,7 +42,8 @@ HEALTH_WORDS = frozenset(
 # A health word may have a leading "_" and a "-check"/"check" suffix ("_check" is accepted
 # too: `/health_check` is the same route spelled the Python way).
 _SUFFIXES = ("-check", "_check", "check", "")
-_PREFILTER = re.compile(r"(?i)health|ready|readiness|live|alive|ping|status")
+# A route can only be a health route when the lower-cased text holds a health word.
+_PREFILTER_WORDS = ("health", "ready", "readiness", "live", "ping", "status")
 
 _Q = r"""["'`]"""  # an opening quote
 _LIT = r"""["'`]((?:[A-Z]+ )?[^"'`\n]*)["'`]"""  # a string literal (Go 1.22 "GET /x")
@@ -94,38 +95,64 @@ ROUTE_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
 }
 
 _CODE = frozenset(ROUTE_PATTERNS) | {"proto"}
-# Frameworks' own health endpoints: (file extensions, pattern, message).
-_FRAMEWORK_HEALTH: tuple[tuple[frozenset[str], re.Pattern[str], str], ...] = (
-    (frozenset({"cs"}), re.compile(r"\.MapHealthChecks\("), "ASP.NET MapHealthChecks"),
+# Frameworks' own health endpoints: (file extensions, literal gate, pattern, message). The
+# pattern can only match a text holding one of the gate's literals (the lower-cased
+# text for a lower-case literal).
+_FRAMEWORK_HEALTH: tuple[tuple[frozenset[str], tuple[str, ...], re.Pattern[str], str], ...] = (
     (
         frozenset({"cs"}),
+        (".MapHealthChecks(",),
+        re.compile(r"\.MapHealthChecks\("),
+        "ASP.NET MapHealthChecks",
+    ),
+    (
+        frozenset({"cs"}),
+        ("[controller]",),
         re.compile(
             r"\[Route\(\"[\w/]*\[controller\][\w/]*\"\)\][^{]{0,300}?"
             r"class[ \t]+(?:Health|HealthCheck|Healthz|Readiness|Liveness|Ping|Status)Controller\b"
         ),
         "ASP.NET health controller",
     ),
-    (frozenset({"rb"}), re.compile(r"rails/health#show"), "Rails health check route"),
+    (
+        frozenset({"rb"}),
+        ("rails/health#show",),
+        re.compile(r"rails/health#show"),
+        "Rails health check route",
+    ),
     (
         _CODE,
+        ("grpc", "HealthStatusManager"),
         re.compile(r"(?i:grpc[._]health[._]v1)|HealthStatusManager"),  # C#: Grpc.Health.V1
         "gRPC health service",
     ),
-    (frozenset({"go"}), re.compile(r"health\.NewServer\(\)"), "gRPC health server"),
-    (frozenset({"py"}), re.compile(r"HealthServicer\("), "gRPC health servicer"),
+    (
+        frozenset({"go"}),
+        ("health.NewServer()",),
+        re.compile(r"health\.NewServer\(\)"),
+        "gRPC health server",
+    ),
+    (
+        frozenset({"py"}),
+        ("HealthServicer(",),
+        re.compile(r"HealthServicer\("),
+        "gRPC health servicer",
+    ),
     (
         frozenset({"properties"}),
+        ("management.endpoint",),
         re.compile(r"^[ \t]*management\.endpoints?\.", re.M),
         "Spring Boot actuator config",
     ),
     (
         frozenset({"yml", "yaml"}),
+        ("management:",),
         re.compile(r"^management:[ \t]*\n(?:[ \t]+.*\n|[ \t]*\n)*?[ \t]+endpoints?:", re.M),
         "Spring Boot actuator config",
     ),
 )
 # extensions some route or framework pattern applies to: other files cannot be evidence
-_HEALTH_EXTS = frozenset(ROUTE_PATTERNS).union(*(exts for exts, _, _ in _FRAMEWORK_HEALTH))
+_HEALTH_EXTS = frozenset(ROUTE_PATTERNS).union(*(exts for exts, _, _, _ in _FRAMEWORK_HEALTH))
 ACTUATOR = re.compile(r"org\.springframework\.boot:spring-boot-starter-actuator")
 
 
@@ -154,25 +181,31 @@ def _routes(path: str, text: str) -> Iterator[Evidence]:
                 yield Evidence(path, line, f"health route {m.group(1)!r}")
 
 
-def _framework_health(path: str, text: str) -> Iterator[Evidence]:
+def _framework_health(path: str, text: str, low: str) -> Iterator[Evidence]:
     ext = _ext(path)
-    for exts, pattern, message in _FRAMEWORK_HEALTH:
-        if ext in exts:
+    for exts, gate, pattern, message in _FRAMEWORK_HEALTH:
+        if ext in exts and any(g in (low if g.islower() else text) for g in gate):
             line = first_line(text, pattern)
             if line is not None:
                 yield Evidence(path, line, message)
 
 
+def _file_health(path: str, text: str, low: str) -> list[Evidence]:
+    """Health evidence of one source file, whoever calls it (test files included)."""
+    prefilter = any(w in low for w in _PREFILTER_WORDS)
+    return [*(_routes(path, text) if prefilter else ()), *_framework_health(path, text, low)]
+
+
 def _health_evidence(facts: ServiceFacts) -> Iterator[Evidence]:
     seen: set[tuple[str, int | None]] = set()
-    for p in facts.files:
-        if _ext(p) not in _HEALTH_EXTS:
+    for p in facts.file_index.with_ext(_HEALTH_EXTS):
+        low = facts.lower_text(p)
+        if low is None:
             continue
-        text = facts.texts.get(p)
-        if text is None or is_test_file(facts, p):
+        found = _file_health(p, facts.texts[p], low)
+        if not found or is_test_file(facts, p):
             continue
-        routes = _routes(p, text) if _PREFILTER.search(text) else iter(())
-        for e in (*routes, *_framework_health(p, text)):
+        for e in found:
             if (e.path, e.line) not in seen:
                 seen.add((e.path, e.line))
                 yield e

@@ -70,24 +70,30 @@ def is_test_name(name: str) -> bool:
     return _NAME_PATTERNS.fullmatch(name.lower()) is not None or _camel_test_name(name)
 
 
+@lru_cache(maxsize=1 << 16)
+def _test_folder(folder: str) -> bool:
+    """Whether a folder path (relative to the service root) has a test folder in it."""
+    return any(p.lower() in TEST_DIRS for p in folder.split("/"))
+
+
 def in_test_dir(facts: ServiceFacts, path: str) -> bool:
     """Whether `path` lies under a test/, tests/, spec/ or __tests__/ folder of the service."""
-    parts = facts.rel(path).split("/")[:-1]
-    return any(p.lower() in TEST_DIRS for p in parts)
+    return _test_folder(facts.rel(path).rpartition("/")[0])
 
 
 def is_test_file(facts: ServiceFacts, path: str) -> bool:
-    return is_test_name(posixpath.basename(path)) or in_test_dir(facts, path)
+    return is_test_name(path.rpartition("/")[2]) or in_test_dir(facts, path)
 
 
 def _test_file_evidence(facts: ServiceFacts) -> list[Evidence]:
     out: list[Evidence] = []
-    for p in facts.files:
-        if is_placeholder(p):
+    for p, rel in zip(facts.files, facts.rel_paths, strict=True):
+        name = p.rpartition("/")[2]
+        if name.lower() in PLACEHOLDERS:
             continue
-        if is_test_name(posixpath.basename(p)):
+        if is_test_name(name):
             out.append(Evidence(p, None, "test file"))
-        elif in_test_dir(facts, p):
+        elif _test_folder(rel.rpartition("/")[0]):
             out.append(Evidence(p, None, "file in a test folder"))
         elif p.endswith(".rs"):
             line = first_line(facts.texts.get(p, ""), _RUST_TEST)
@@ -155,18 +161,41 @@ def _file_is_integration(name: str) -> bool:
     return False
 
 
-def _integration_evidence(facts: ServiceFacts, path: str) -> Evidence | None:
-    parts = facts.rel(path).split("/")
-    dirs, name = parts[:-1], parts[-1]
+# Substrings an integration word token needs (lower-cased), and the failsafe "IT" token.
+_INTEGRATION_HINTS = ("integration", "e2e", "acceptance", "functional")
+
+
+@lru_cache(maxsize=1 << 16)
+def _integration_folder(folder: str, test_name: bool) -> tuple[str | None, bool]:
+    """(the first integration test folder, whether it lies in a test tree) along a folder
+    path relative to the service root, for a file whose name is or is not a test name."""
     in_tree = False
-    test_name = is_test_name(name)
-    for d in dirs:
+    for d in folder.split("/") if folder else ():
         if d.lower() in TEST_DIRS:
             in_tree = True
         elif _folder_is_integration(d) and (in_tree or test_name or _names_tests(tokens(d))):
-            return Evidence(path, None, f"integration test folder {d}/")
+            return d, in_tree
+    return None, in_tree
+
+
+def _may_be_integration(name: str) -> bool:
+    """Cheap necessary condition of `_file_is_integration`."""
+    low = name.lower()
+    return "IT" in name or any(h in low for h in _INTEGRATION_HINTS)
+
+
+def _integration_evidence(facts: ServiceFacts, path: str, rel: str) -> Evidence | None:
+    folder, _, name = rel.rpartition("/")
+    test_name = is_test_name(name)
+    d, in_tree = _integration_folder(folder, test_name)
+    if d is not None:
+        return Evidence(path, None, f"integration test folder {d}/")
+    if _FAILSAFE.fullmatch(name):
+        return Evidence(path, None, "integration test file")
+    if not _may_be_integration(name):
+        return None
     test_like = in_tree or test_name or _names_tests(tokens(name.rpartition(".")[0] or name))
-    if _FAILSAFE.fullmatch(name) or (test_like and _file_is_integration(name)):
+    if test_like and _file_is_integration(name):
         return Evidence(path, None, "integration test file")
     return None
 
@@ -175,8 +204,8 @@ def _integration_evidence(facts: ServiceFacts, path: str) -> Evidence | None:
 def tests_integration(facts: ServiceFacts) -> Finding:
     ev = [
         e
-        for p in facts.files
-        if not is_placeholder(p) and (e := _integration_evidence(facts, p)) is not None
+        for p, rel in zip(facts.files, facts.rel_paths, strict=True)
+        if not is_placeholder(p) and (e := _integration_evidence(facts, p, rel)) is not None
     ]
     ev += dep_evidence(deps_matching(facts, TESTCONTAINERS), "testcontainers")
     if not ev:
