@@ -8,20 +8,19 @@ an anonymous temporary file, and keeps only its name and place in memory. The
 assessment, so storing the snapshot and writing the report walk the portfolio one
 service at a time. The file is deleted when the spool is closed or collected.
 
-Most area and expectation results are the same across services (same state, same
-failing checks): the spool keeps each distinct one once, in memory, and the pickles
-refer to it (pickle's persistent ids), so a service's record is small and quick to read.
+Most area results are the same across services (rung.assess.levels.AreaCache hands out
+one object per distinct result): the spool keeps each once, in memory, and a service's
+record names them by number, so it is small and quick to read.
 """
 
 from __future__ import annotations
 
-import io
 import pickle
 import tempfile
 from collections.abc import Iterator, Sequence
 from typing import IO, overload
 
-from rung.assess.levels import AreaResult, ExpectationResult
+from rung.assess.levels import AreaResult
 from rung.assess.service import ServiceAssessment
 
 
@@ -31,30 +30,29 @@ class Spool(Sequence[ServiceAssessment]):
         self._end = 0
         self._index: list[tuple[str, int, int]] = []  # name, offset, length
         self._sorted = True
-        self._shared: dict[AreaResult | ExpectationResult, int] = {}
-        self._table: list[AreaResult | ExpectationResult] = []
+        self._shared: dict[int, int] = {}  # id(AreaResult) -> place in _table
+        self._table: list[AreaResult] = []  # kept alive: ids stay valid
+        self.reused = 0  # assessments of reused (incremental) scans
 
-    def _persistent_id(self, obj: object) -> int | None:
-        if type(obj) is not AreaResult and type(obj) is not ExpectationResult:
-            return None
-        key = self._shared.get(obj)
+    def _share(self, area: AreaResult) -> int:
+        key = self._shared.get(id(area))
         if key is None:
-            key = self._shared[obj] = len(self._table)
-            self._table.append(obj)
+            key = self._shared[id(area)] = len(self._table)
+            self._table.append(area)
         return key
 
     def add(self, assessment: ServiceAssessment) -> None:
-        buf = io.BytesIO()
-        pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.persistent_id = self._persistent_id  # type: ignore[method-assign]
-        pickler.dump(assessment)
-        data = buf.getvalue()
+        a = assessment
+        areas = [(area_id, self._share(r)) for area_id, r in a.areas.items()]
+        record = (a.scan, a.profile, a.risk, areas, a.achieved, a.potential, a.pillars)
+        data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
         self._file.seek(self._end)
         self._file.write(data)
-        if self._index and assessment.name < self._index[-1][0]:
+        if self._index and a.name < self._index[-1][0]:
             self._sorted = False
-        self._index.append((assessment.name, self._end, len(data)))
+        self._index.append((a.name, self._end, len(data)))
         self._end += len(data)
+        self.reused += a.scan.reused
 
     def names(self) -> list[str]:
         self._sort()
@@ -70,10 +68,19 @@ class Spool(Sequence[ServiceAssessment]):
 
     def _load(self, offset: int, length: int) -> ServiceAssessment:
         self._file.seek(offset)
-        unpickler = pickle.Unpickler(io.BytesIO(self._file.read(length)))  # our own file
-        unpickler.persistent_load = self._table.__getitem__  # type: ignore[method-assign]
-        loaded: ServiceAssessment = unpickler.load()
-        return loaded
+        scan, profile, risk, areas, achieved, potential, pillars = pickle.loads(  # our own file
+            self._file.read(length)
+        )
+        table = self._table
+        return ServiceAssessment(
+            scan=scan,
+            profile=profile,
+            risk=risk,
+            areas={area_id: table[k] for area_id, k in areas},
+            achieved=achieved,
+            potential=potential,
+            pillars=pillars,
+        )
 
     def __len__(self) -> int:
         return len(self._index)
@@ -95,3 +102,11 @@ class Spool(Sequence[ServiceAssessment]):
         self._sort()
         for _, off, n in list(self._index):
             yield self._load(off, n)
+
+
+def reused_count(assessments: Sequence[ServiceAssessment]) -> int:
+    """How many assessments come from reused (incremental) scans; a Spool counted them
+    as they arrived."""
+    if isinstance(assessments, Spool):
+        return assessments.reused
+    return sum(1 for a in assessments if a.scan.reused)

@@ -128,7 +128,9 @@ def scan(
         context=context,
     )
     if snapshot_id is not None and fmt == "table":
-        reused = sum(1 for a in result.assessments if a.scan.reused)
+        from rung.spool import reused_count
+
+        reused = reused_count(result.assessments)
         console(err=True).print(
             f"snapshot {snapshot_id} stored ({len(result.assessments)} services, {reused} reused)"
         )

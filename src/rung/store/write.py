@@ -18,6 +18,7 @@ from rung.assess.levels import Override
 from rung.assess.service import ServiceAssessment
 from rung.model.loader import LoadedModel
 from rung.scanner import ScanResult
+from rung.spool import reused_count
 from rung.store import codec
 from rung.store.engine import write_transaction
 from rung.store.schema import AreaRow, FindingRow, ModelDoc, PillarRow, ServiceRow, Snapshot
@@ -194,7 +195,7 @@ def _insert_snapshot(
             profile=profile,
             full=full,
             services=len(result.assessments),
-            reused=sum(1 for a in result.assessments if a.scan.reused),
+            reused=reused_count(result.assessments),
             warnings=codec.dumps(codec.scrubbed(list(result.warnings))),
             repositories=codec.dumps(list(result.repositories)),
         )
