@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import re
+import stat
 from collections.abc import Iterator, Sequence
 
 from rung.catalog.urls import strip_credentials
@@ -60,10 +63,90 @@ def find_repositories(paths: Sequence[str]) -> list[str]:
 
 
 def origin_url(repo: str) -> str | None:
-    """`git remote get-url origin` without credentials, or None."""
-    try:
-        out = git(repo, ["remote", "get-url", "origin"], timeout=30.0)
-    except GitError:
-        return None
-    url = out.decode("utf-8", "replace").strip()
+    """`git remote get-url origin` without credentials, or None. Read from
+    `.git/config` when that file alone decides it (see `_plain_origin`), else from git."""
+    url = _plain_origin(repo)
+    if url is _ASK_GIT:
+        try:
+            out = git(repo, ["remote", "get-url", "origin"], timeout=30.0)
+        except GitError:
+            return None
+        url = out.decode("utf-8", "replace").strip()
     return strip_credentials(url) if url else None
+
+
+_ASK_GIT = "\0ask git"
+_SECTION = re.compile(r"\s*\[\s*([A-Za-z0-9.-]+)(?:\s+\"([^\"\\]*)\")?\s*\]\s*(.*)$")
+_URL_KEY = re.compile(r"\s*url\s*=\s*(.*?)\s*$", re.IGNORECASE)
+_BARE_URL = re.compile(r"\s*url\s*$", re.IGNORECASE)
+_CONFIG_LIMIT = 256 * 1024
+# What in a global config could make `git remote get-url` answer otherwise than a plain
+# reading of the repository's own config: URL rewriting, includes, an origin remote.
+_RISKY_WORDS = ("insteadof", "include", "remote.origin", "[remote")
+
+
+def _plain_origin(repo: str) -> str | None:
+    """remote.origin.url as git reads it, when nothing but the repository's own plain
+    `.git/config` can decide it; `_ASK_GIT` whenever something else could (a `.git`
+    file or symlink, includes, `insteadOf` rewriting in any config git reads, legacy
+    `remotes/` or `branches/` files, quoting or escapes in the value, an unreadable or
+    huge file). This saves one git process per repository during discovery."""
+    git_dir = os.path.join(repo, ".git")
+    try:
+        if not stat.S_ISDIR(os.lstat(git_dir).st_mode) or not _outer_configs_plain():
+            return _ASK_GIT
+        for legacy in ("remotes", "branches"):
+            if os.path.lexists(os.path.join(git_dir, legacy, "origin")):
+                return _ASK_GIT
+        text = _read_config(os.path.join(git_dir, "config"))
+    except OSError:
+        return _ASK_GIT
+    if text is None or "insteadof" in text.lower() or "include" in text.lower():
+        return _ASK_GIT
+    section: tuple[str, str | None] = ("", None)
+    for line in text.splitlines():
+        m = _SECTION.match(line)
+        if m is None and line.lstrip().startswith("["):
+            return _ASK_GIT  # a header this reading does not understand
+        if m:
+            section = (m.group(1).lower(), m.group(2))
+            line = m.group(3)
+            if "." in section[0]:  # [remote.origin]: the old syntax
+                return _ASK_GIT
+        if section != ("remote", "origin"):
+            continue
+        if _BARE_URL.match(line):
+            return _ASK_GIT  # `url` with no value: a boolean
+        u = _URL_KEY.match(line)
+        if u:
+            value = u.group(1)
+            if any(c in value for c in '"\\;#') or value.endswith("\\"):
+                return _ASK_GIT
+            return value  # the first url is the one get-url prints
+    return None
+
+
+def _read_config(path: str) -> str | None:
+    st = os.lstat(path)
+    if not stat.S_ISREG(st.st_mode) or st.st_size > _CONFIG_LIMIT:
+        return None
+    with open(path, "rb") as fh:
+        return fh.read(_CONFIG_LIMIT).decode("utf-8", "replace")
+
+
+@functools.cache
+def _outer_configs_plain() -> bool:
+    """The global configs git reads under rung.collect.gitcmd (no system config, no
+    config from the environment, HOME kept, XDG_CONFIG_HOME not) hold nothing that
+    could change an origin URL. Read once per process."""
+    home = os.environ.get("HOME", "/")
+    for path in (os.path.join(home, ".gitconfig"), os.path.join(home, ".config", "git", "config")):
+        try:
+            text = _read_config(path)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return False
+        if text is None or any(w in text.lower() for w in _RISKY_WORDS):
+            return False
+    return True
