@@ -45,7 +45,10 @@ def test_area_cache_equals_uncached_assessment() -> None:
         findings, overrides = random_findings(rng), random_overrides(rng)
         required = rng.randint(0, 4)
         cached = cache.areas(findings, overrides, required)
-        assert cached == assess_areas(MODEL, findings, overrides, required)
+        uncached = assess_areas(MODEL, findings, overrides, required)
+        assert cached == uncached
+        area_id = rng.choice(sorted(uncached))
+        assert cache.area(area_id, findings, overrides, required) == uncached[area_id]
     # a repeated judgement reuses the same result object
     findings = random_findings(rng)
     first, second = cache.areas(findings, {}, 2), cache.areas(dict(findings), {}, 2)

@@ -173,24 +173,43 @@ class AreaCache:
             )
             for pillar, area in model.areas()
         ]  # fmt: skip
+        self._by_id = {entry[1].id: entry for entry in self._areas}
         self._memo: dict[tuple[object, ...], AreaResult] = {}
 
     def areas(
         self, findings: Mapping[str, Finding], overrides: Mapping[str, Override], required: int
     ) -> dict[str, AreaResult]:
-        out: dict[str, AreaResult] = {}
-        for pillar_id, area, checks, expectations in self._areas:
-            statuses = tuple(
-                f.status if (f := findings.get(c)) is not None else _NO_STATUS for c in checks
-            )
-            forced = tuple(overrides.get(e) for e in expectations) if overrides else ()
-            key = (area.id, required, statuses, forced)
-            result = self._memo.get(key)
-            if result is None:
-                result = assess_area(self.model, pillar_id, area, findings, overrides, required)
-                self._memo[key] = result
-            out[area.id] = result
-        return out
+        return {
+            entry[1].id: self._area(entry, findings, overrides, required) for entry in self._areas
+        }
+
+    def area(
+        self,
+        area_id: str,
+        findings: Mapping[str, Finding],
+        overrides: Mapping[str, Override],
+        required: int,
+    ) -> AreaResult:
+        return self._area(self._by_id[area_id], findings, overrides, required)
+
+    def _area(
+        self,
+        entry: tuple[str, Area, tuple[str, ...], tuple[str, ...]],
+        findings: Mapping[str, Finding],
+        overrides: Mapping[str, Override],
+        required: int,
+    ) -> AreaResult:
+        pillar_id, area, checks, expectations = entry
+        statuses = tuple(
+            f.status if (f := findings.get(c)) is not None else _NO_STATUS for c in checks
+        )
+        forced = tuple(overrides.get(e) for e in expectations) if overrides else ()
+        key = (area.id, required, statuses, forced)
+        result = self._memo.get(key)
+        if result is None:
+            result = assess_area(self.model, pillar_id, area, findings, overrides, required)
+            self._memo[key] = result
+        return result
 
 
 def rollup(areas: Mapping[str, AreaResult]) -> tuple[int, dict[str, int]]:

@@ -17,13 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rung.assess.levels import (
-    AreaResult,
-    ExpState,
-    Override,
-    assess_area,
-    rollup,
-)
+from rung.assess.levels import AreaCache, AreaResult, ExpState, Override, rollup
 from rung.assess.service import ServiceAssessment
 from rung.errors import UsageError
 from rung.model.schema import Area, Expectation, Model, Pillar
@@ -89,6 +83,7 @@ class _Index:
 
     def __init__(self, model: Model) -> None:
         self.model = model
+        self.cache = AreaCache(model)  # what-if results repeat across services
         self.areas: dict[str, tuple[Pillar, Area]] = {a.id: (p, a) for p, a in model.areas()}
         self.expectations: dict[str, tuple[Area, int, Expectation]] = {
             f"{a.id}/{e.id}": (a, lvl, e) for a, lvl, e in model.expectations()
@@ -111,10 +106,7 @@ def reach_if_met(a: ServiceAssessment, index: _Index, expectation_ids: Iterable[
     forced = {**_overrides(a), **{i: Override(ExpState.ATTESTED, note="what-if") for i in ids}}
     areas: dict[str, AreaResult] = dict(a.areas)
     for area_id in sorted({i.split("/", 1)[0] for i in ids} & set(areas)):
-        pillar, area = index.areas[area_id]
-        areas[area_id] = assess_area(
-            index.model, pillar.id, area, a.scan.findings, forced, areas[area_id].required
-        )
+        areas[area_id] = index.cache.area(area_id, a.scan.findings, forced, areas[area_id].required)
     return rollup(areas)[0]
 
 
