@@ -124,21 +124,6 @@ class ServiceFacts:
             return self.files
         return tuple(map(self.rel, self.files))
 
-    def lower_text(self, path: str) -> str | None:
-        """`texts[path].lower()`, computed once per repository."""
-        cache: dict[str, str] = self.repo_index.memo("facts.lower_texts", dict)
-        try:
-            return cache[path]
-        except KeyError:
-            text = self.texts.get(path)
-            if text is None:
-                return None
-            low = cache[path] = text.lower()
-            return low
-
-    def text(self, path: str) -> str | None:
-        return self.texts.get(path)
-
     @cached_property
     def repo_index(self) -> PathIndex:
         """Index of `repo_files` (the shared one when the collector built it)."""

@@ -83,6 +83,8 @@ class PathIndex:
                 hits.update(self._by_base.get(pat, ()))
             elif "?" in pat or "[" in pat or pat.count("*") != 1:
                 globs.append(pat)
+            elif pat.startswith("*.") and "." not in pat[2:] and len(pat) > 2:
+                hits.update(self._ext_groups().get(pat[2:], ()))  # "*.ext": an extension
             else:  # one "*": a prefix and a suffix of the base name
                 head, _, tail = pat.partition("*")
                 for base in self._starting(head):
@@ -143,19 +145,27 @@ class PathIndex:
         rx: re.Pattern[str] | None,
         needles: tuple[str, ...],
     ) -> tuple[str, ...]:
+        by_ext = self._ext_groups()
+        hits = {i for e in exts for i in by_ext.get(e, ())}
+        hits.update(i for n in names for i in self._by_base.get(n, ()))
+        hits.update(self.memo("newline_bases", self._newline_bases))
+        if rx is not None:
+            hits.update(i for base, idx in self._by_base.items() if rx.fullmatch(base) for i in idx)
+        if needles:
+            hits.update(self._containing(needles))
+        return tuple(self.paths[i] for i in sorted(hits))
+
+    def _ext_groups(self) -> dict[str, list[int]]:
+        """Lower-cased extension -> indices of the paths with it."""
         by_ext = self._by_ext
         if by_ext is None:
             by_ext = self._by_ext = {}
             for base, idx in self._by_base.items():
                 by_ext.setdefault(_ext(base), []).extend(idx)
-        hits = {i for e in exts for i in by_ext.get(e, ())}
-        hits.update(i for n in names for i in self._by_base.get(n, ()))
-        for base, idx in self._by_base.items():
-            if base.endswith("\n") or (rx is not None and rx.fullmatch(base)):
-                hits.update(idx)
-        if needles:
-            hits.update(self._containing(needles))
-        return tuple(self.paths[i] for i in sorted(hits))
+        return by_ext
+
+    def _newline_bases(self) -> tuple[int, ...]:
+        return tuple(i for base, idx in self._by_base.items() if base.endswith("\n") for i in idx)
 
     def _containing(self, needles: tuple[str, ...]) -> set[int]:
         """Indices of the paths whose lower-cased text holds one of `needles`."""
@@ -177,6 +187,13 @@ class PathIndex:
             starts.append(at)
             at += len(low) + 1
         return "\0".join(lows), starts
+
+    def ordered(self, *groups: Iterable[str]) -> tuple[str, ...]:
+        """The distinct paths of `groups` (paths of this index) in the order of `paths`."""
+        position = self.memo(
+            "position", lambda: {p: i for i, p in reversed(list(enumerate(self.paths)))}
+        )
+        return tuple(sorted({p for g in groups for p in g}, key=position.__getitem__))
 
     def lower_map(self) -> dict[str, str]:
         """Lower-cased path -> path (the last of those lower-casing alike)."""

@@ -318,7 +318,24 @@ _DATASTORES = _compile(DATASTORES)
 _DB_LIBRARIES = _compile(DATABASE_LIBRARIES)
 _IMAGES = [(re.compile(p), item) for item, p in IMAGES]
 _INFRA = [(item, re.compile(p)) for item, p in INFRASTRUCTURE]
-_INFRA_CONTENT = [(item, re.compile(p), re.compile(c)) for item, p, c in INFRA_CONTENT]
+# literals one of which every match of a content pattern holds
+_INFRA_LITERALS = {
+    c: lits
+    for c, lits in zip(
+        (c for _, _, c in INFRA_CONTENT),
+        (
+            ("kind:",),
+            ('"containerDefinitions"',),
+            ("AWS::ECS::", "aws_ecs_"),
+            ("AWS::Serverless", "AWS::Lambda::Function", "aws_lambda_function"),
+            ("hosts:",),
+        ),
+        strict=True,
+    )
+}
+_INFRA_CONTENT = [
+    (item, re.compile(p), re.compile(c), _INFRA_LITERALS[c]) for item, p, c in INFRA_CONTENT
+]
 _IMAGE_LINE = re.compile(r"(?m)^\s*-?\s*image:\s*[\"']?([^\s\"'#]+)")
 _FROM_LINE = re.compile(r"(?im)^\s*FROM\s+(?:--platform=\S+\s+)?([^\s#]+)")
 _ASPNET_SDK = re.compile(r"Sdk\s*=\s*\"Microsoft\.NET\.Sdk\.Web\"", re.IGNORECASE)
@@ -333,9 +350,13 @@ def matches(deps: Iterable[Dependency], rules: _Rules) -> set[str]:
     }
 
 
+# base-name extensions (without the dot) of the language table: candidates of `languages`
+_LANGUAGE_EXTS = frozenset(ext[1:] for ext in LANGUAGES)
+
+
 def languages(facts: ServiceFacts) -> dict[str, int]:
     sizes: dict[str, int] = {}
-    for path in facts.files:
+    for path in facts.file_index.select(_LANGUAGE_EXTS):
         low = path.lower()
         lang = LANGUAGES.get(posixpath.splitext(low)[1])
         if lang is None or GENERATED.search(low):
@@ -367,15 +388,21 @@ def _image_store(ref: str) -> str | None:
     return None
 
 
+# files `_config_images` reads: YAML, Dockerfiles and Containerfiles
+_IMAGE_EXTS = frozenset({"yml", "yaml", "dockerfile"})
+_DOCKERFILE = re.compile(r"dockerfile.*", re.S)
+
+
 def _config_images(facts: ServiceFacts) -> Iterator[str]:
-    for path in facts.files:
+    index = facts.file_index
+    for path in index.select(_IMAGE_EXTS, frozenset({"containerfile"}), _DOCKERFILE):
         low = path.lower()
         text = facts.texts.get(path)
         if text is None:
             continue
         base = posixpath.basename(low)
         if low.endswith((".yml", ".yaml")):
-            yield from _IMAGE_LINE.findall(text)
+            yield from _IMAGE_LINE.findall(text) if "image:" in text else ()
             if base in ("chart.yaml", "chart.yml"):
                 yield from _chart_dependencies(text)
         elif (
@@ -401,6 +428,9 @@ def datastores(facts: ServiceFacts) -> list[str]:
     return sorted(found)
 
 
+_K8S_EXTS = frozenset({"yml", "yaml"})
+
+
 def _k8s_named(facts: ServiceFacts, path: str) -> bool:
     base = posixpath.basename(path).lower()
     stem = base.rsplit(".", 1)[0]
@@ -408,18 +438,32 @@ def _k8s_named(facts: ServiceFacts, path: str) -> bool:
     return base.endswith((".yml", ".yaml")) and stem in {name + s for s in K8S_NAME_SUFFIXES}
 
 
+# paths an infrastructure pattern may match
+_INFRA_EXTS = frozenset({"yml", "yaml", "json", "tf", "hcl", "nomad"})
+_INFRA_NAMES = frozenset({"serverless.ts", "serverless.js", "samconfig.toml", "ansible.cfg"})
+
+
 def infrastructure(facts: ServiceFacts) -> list[str]:
     found: set[str] = set()
-    own = set(facts.files)
-    extra = [p for p in facts.repo_files if p not in own and _k8s_named(facts, p)]
-    for path in [*facts.files, *extra]:
+    own = set(facts.files) if facts.files is not facts.repo_files else None
+    extra = [
+        p
+        for p in facts.repo_index.select(_K8S_EXTS)
+        if own is not None and p not in own and _k8s_named(facts, p)
+    ]
+    for path in [*facts.file_index.select(_INFRA_EXTS, _INFRA_NAMES), *extra]:
         low = path.lower()
         found.update(item for item, pattern in _INFRA if pattern.search(low))
         text = facts.texts.get(path)
         if text is None:
             continue
-        for item, path_pattern, content in _INFRA_CONTENT:
-            if item not in found and path_pattern.search(low) and content.search(text):
+        for item, path_pattern, content, literals in _INFRA_CONTENT:
+            if (
+                item not in found
+                and path_pattern.search(low)
+                and any(s in text for s in literals)
+                and content.search(text)
+            ):
                 found.add(item)
     return sorted(found)
 

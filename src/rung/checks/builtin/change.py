@@ -19,27 +19,38 @@ from rung.collect.facts import ServiceFacts
 MAX_EVIDENCE = 5
 
 
-def repo_level(facts: ServiceFacts, pattern: re.Pattern[str]) -> list[str]:
+def repo_level(
+    facts: ServiceFacts, pattern: re.Pattern[str], needles: tuple[str, ...]
+) -> list[str]:
     """Files whose lower-cased path relative to the service root, then to the repository
-    root, fully matches `pattern`."""
+    root, fully matches `pattern` (whose every match holds one of `needles`)."""
+    bases = tuple(dict.fromkeys([facts.root if facts.root not in ("", ".") else ".", "."]))
+    key = ("change.repo_level", pattern, needles, bases)
+    return list(facts.repo_index.memo(key, lambda: _repo_level(facts, pattern, needles, bases)))
+
+
+def _repo_level(
+    facts: ServiceFacts, pattern: re.Pattern[str], needles: tuple[str, ...], bases: tuple[str, ...]
+) -> tuple[str, ...]:
     out: list[str] = []
-    for base in dict.fromkeys([facts.root if facts.root not in ("", ".") else ".", "."]):
+    candidates = facts.repo_index.select(needles=needles)
+    for base in bases:
         prefix = "" if base == "." else base + "/"
-        for p in facts.repo_files:
+        for p in candidates:
             if (
                 p.startswith(prefix)
                 and p not in out
                 and pattern.fullmatch(p[len(prefix) :].lower())
             ):
                 out.append(p)
-    return out
+    return tuple(out)
 
 
 CODEOWNERS = re.compile(r"(?:\.github/|docs/|\.gitlab/)?codeowners")
 
 
 def codeowners_files(facts: ServiceFacts) -> list[str]:
-    return repo_level(facts, CODEOWNERS)
+    return repo_level(facts, CODEOWNERS, ("codeowners",))
 
 
 @check("change.codeowners", "A CODEOWNERS file (root, .github/, docs/ or .gitlab/)")
@@ -57,10 +68,12 @@ _REVIEW_TEMPLATE = re.compile(
     r"|\.gitlab/merge_request_templates/[^/]+\.md"
 )
 
+_REVIEW_NEEDLES = ("pull_request_template", "merge_request_templates/")
+
 
 @check("change.review_template", "A pull/merge request template")
 def change_review_template(facts: ServiceFacts) -> Finding:
-    found = repo_level(facts, _REVIEW_TEMPLATE)
+    found = repo_level(facts, _REVIEW_TEMPLATE, _REVIEW_NEEDLES)
     if not found:
         return failed(
             "change.review_template",
@@ -85,6 +98,7 @@ _RELEASE_FILES = re.compile(
     r"\.releaserc(?:\.[a-z]+)?|release\.config\.[a-z]+"
     r"|release-please-config\.json|\.release-please-manifest\.json|\.?goreleaser\.ya?ml"
 )
+_RELEASE_NEEDLES = ("releaserc", "release.config.", "release-please", "goreleaser")
 _CHANGESET = re.compile(r"\.changeset/[^/]+")
 _SEMREL = re.compile(r"\"semantic-release\"|\"@semantic-release/")
 _PY_SEMREL = re.compile(r"^\[tool\.semantic_release\b", re.MULTILINE)
@@ -111,9 +125,15 @@ def _package_json_release(facts: ServiceFacts, path: str) -> Evidence | None:
 
 
 def release_configs(facts: ServiceFacts) -> list[Evidence]:
-    nested = [p for p in facts.files if _RELEASE_FILES.fullmatch(p.rsplit("/", 1)[-1].lower())]
+    nested = [
+        p
+        for p in facts.file_index.select(rx=_RELEASE_FILES)
+        if _RELEASE_FILES.fullmatch(p.rsplit("/", 1)[-1].lower())
+    ]
     found = dict.fromkeys(
-        nested + repo_level(facts, _RELEASE_FILES) + repo_level(facts, _CHANGESET)[:1]
+        nested
+        + repo_level(facts, _RELEASE_FILES, _RELEASE_NEEDLES)
+        + repo_level(facts, _CHANGESET, (".changeset/",))[:1]
     )
     ev = [Evidence(p, None, "release automation config") for p in found]
     for p in facts.find("package.json") + facts.top_level("package.json"):

@@ -49,6 +49,20 @@ CI_LOCATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 
 
 _ANY_CI = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in CI_LOCATIONS))
+# every path a CI location matches holds one of these (lower-cased)
+_CI_NEEDLES = (
+    ".github/workflows/",
+    ".gitlab-ci.",
+    ".circleci/config.",
+    "azure-pipelines",
+    ".travis.",
+    "bitbucket-pipelines.",
+    ".drone.",
+    ".buildkite/",
+    "cloudbuild",
+    ".tekton/",
+    "jenkinsfile",
+)
 
 
 def ci_files(facts: ServiceFacts) -> list[tuple[str, str]]:
@@ -63,7 +77,7 @@ def _ci_scan(facts: ServiceFacts, bases: tuple[str, ...]) -> tuple[tuple[str, st
     seen: set[str] = set()
     for base in bases:
         prefix = "" if base == "." else base + "/"
-        for p in facts.repo_files:
+        for p in facts.repo_index.select(needles=_CI_NEEDLES):
             if p in seen or not p.startswith(prefix):
                 continue
             rel = p[len(prefix) :].lower()

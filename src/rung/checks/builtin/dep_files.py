@@ -44,8 +44,13 @@ def _contract_file(path: str, text: str | None) -> str | None:
     return None
 
 
+# paths `_contract_file` may accept
+_CONTRACT_EXTS = frozenset({"json", "ejs"})
+_CONTRACT_NEEDLES = ("src/test/resources/contracts/",)
+
+
 def _contract_files(facts: ServiceFacts) -> Iterator[Evidence]:
-    for p in facts.files:
+    for p in facts.file_index.select(_CONTRACT_EXTS, needles=_CONTRACT_NEEDLES):
         what = _contract_file(p, facts.texts.get(p) if p.endswith(".json") else None)
         if what:
             yield Evidence(p, None, what)
@@ -137,13 +142,18 @@ def ci_files(facts: ServiceFacts) -> list[str]:
 
 def _ci(facts: ServiceFacts) -> tuple[str, ...]:
     named = set(facts.find(*CI_FILES))
-    tree = [p for p in facts.files if p in named or _in_ci_dir(p)]
-    root = [
-        p
-        for p in facts.repo_files
-        if p.startswith(CI_DIRS) or ("/" not in p and _matches(p, CI_FILES))
-    ]
+    in_dirs = facts.file_index.select(needles=CI_DIRS)  # holding a CI folder's name
+    tree = [p for p in facts.file_index.ordered(named, in_dirs) if p in named or _in_ci_dir(p)]
+    root = facts.repo_index.memo("dep_files.ci_root", lambda: _ci_root(facts))
     return tuple(dict.fromkeys([*tree, *root]))
+
+
+def _ci_root(facts: ServiceFacts) -> tuple[str, ...]:
+    """CI definitions of the repository: under a CI folder at the root, or at the top."""
+    index = facts.repo_index
+    in_dirs = [p for p in index.select(needles=CI_DIRS) if p.startswith(CI_DIRS)]
+    top = [p for p in index.in_dir("", CI_FILES) if _matches(p, CI_FILES)]
+    return index.ordered(in_dirs, top)
 
 
 def _select(facts: ServiceFacts, globs: tuple[str, ...]) -> list[str]:

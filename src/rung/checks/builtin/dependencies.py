@@ -72,12 +72,13 @@ def is_metrics_path(route: str) -> bool:
 
 def _metrics_routes(facts: ServiceFacts) -> Iterator[Evidence]:
     """`/metrics` route definitions in source files (never in tests, which call routes)."""
-    for p in facts.files:
-        patterns = ROUTE_PATTERNS.get(_ext(p))
-        text = facts.texts.get(p)
-        if not patterns or text is None or "etrics" not in text or is_test_file(facts, p):
+    index = facts.file_index
+    for p, ext in zip(index.paths, index.exts, strict=True):
+        patterns = ROUTE_PATTERNS.get(ext)
+        text = facts.texts.get(p) if patterns else None
+        if text is None or "etrics" not in text or is_test_file(facts, p):
             continue
-        for pattern in patterns:
+        for pattern in patterns or ():
             for m in pattern.finditer(text):
                 if is_metrics_path(m.group(1)):
                     yield Evidence(p, text.count("\n", 0, m.start()) + 1, "/metrics route")
@@ -140,11 +141,12 @@ _SLOG_JSON = re.compile(r"slog\.NewJSONHandler\(")
 
 
 def _code_evidence(
-    facts: ServiceFacts, ext: str, pattern: re.Pattern[str], what: str
+    facts: ServiceFacts, ext: str, pattern: re.Pattern[str], literal: str, what: str
 ) -> Iterator[Evidence]:
-    for p in facts.files:
+    """Files with extension `ext` matching `pattern` (whose every match holds `literal`)."""
+    for p in facts.file_index.with_ext(frozenset({ext})):
         text = facts.texts.get(p)
-        if _ext(p) == ext and text is not None:
+        if _ext(p) == ext and text is not None and literal in text:
             line = first_line(text, pattern)
             if line is not None:
                 yield Evidence(p, line, what)
@@ -154,11 +156,13 @@ def _logging_evidence(facts: ServiceFacts) -> Iterator[Evidence]:
     yield from dep_evidence(matching(facts, LOGGING_LIBS), "structured logging")
     loguru = matching(facts, LOGURU)
     if loguru:
-        serialize = list(_code_evidence(facts, "py", _LOGURU_SERIALIZE, "loguru serialize=True"))
+        serialize = list(
+            _code_evidence(facts, "py", _LOGURU_SERIALIZE, "serialize", "loguru serialize=True")
+        )
         if serialize:
             yield from dep_evidence(loguru, "structured logging")
             yield from serialize
-    yield from _code_evidence(facts, "go", _SLOG_JSON, "slog JSON handler")
+    yield from _code_evidence(facts, "go", _SLOG_JSON, "slog.NewJSONHandler(", "slog JSON handler")
 
 
 @check("obs.structured_logging", "Logs are structured (a structured logging library)")

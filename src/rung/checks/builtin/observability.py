@@ -173,36 +173,44 @@ def is_health_path(path: str) -> bool:
     return False
 
 
-def _routes(path: str, text: str) -> Iterator[Evidence]:
-    for pattern in ROUTE_PATTERNS.get(_ext(path), ()):
+def _routes(path: str, text: str, ext: str) -> Iterator[Evidence]:
+    for pattern in ROUTE_PATTERNS.get(ext, ()):
         for m in pattern.finditer(text):
             if is_health_path(m.group(1)):
                 line = text.count("\n", 0, m.start()) + 1
                 yield Evidence(path, line, f"health route {m.group(1)!r}")
 
 
-def _framework_health(path: str, text: str, low: str) -> Iterator[Evidence]:
-    ext = _ext(path)
-    for exts, gate, pattern, message in _FRAMEWORK_HEALTH:
-        if ext in exts and any(g in (low if g.islower() else text) for g in gate):
+# extension -> the framework health patterns that apply to it
+_FRAMEWORK_BY_EXT = {
+    ext: tuple(entry for entry in _FRAMEWORK_HEALTH if ext in entry[0]) for ext in _HEALTH_EXTS
+}
+
+
+def _framework_health(path: str, ext: str, text: str, low: str) -> Iterator[Evidence]:
+    for _, gate, pattern, message in _FRAMEWORK_BY_EXT.get(ext, ()):
+        if any(g in (low if g.islower() else text) for g in gate):
             line = first_line(text, pattern)
             if line is not None:
                 yield Evidence(path, line, message)
 
 
-def _file_health(path: str, text: str, low: str) -> list[Evidence]:
+def _file_health(path: str, ext: str, text: str) -> list[Evidence]:
     """Health evidence of one source file, whoever calls it (test files included)."""
+    low = text.lower()
     prefilter = any(w in low for w in _PREFILTER_WORDS)
-    return [*(_routes(path, text) if prefilter else ()), *_framework_health(path, text, low)]
+    routes = _routes(path, text, ext) if prefilter else ()
+    return [*routes, *_framework_health(path, ext, text, low)]
 
 
 def _health_evidence(facts: ServiceFacts) -> Iterator[Evidence]:
     seen: set[tuple[str, int | None]] = set()
-    for p in facts.file_index.with_ext(_HEALTH_EXTS):
-        low = facts.lower_text(p)
-        if low is None:
+    index = facts.file_index
+    for p, ext in zip(index.paths, index.exts, strict=True):
+        text = facts.texts.get(p) if ext in _HEALTH_EXTS else None
+        if text is None:
             continue
-        found = _file_health(p, facts.texts[p], low)
+        found = _file_health(p, ext, text)
         if not found or is_test_file(facts, p):
             continue
         for e in found:
@@ -250,10 +258,12 @@ _DD_JSON = re.compile(
 
 
 def _alert_yaml(path: str, text: str) -> Evidence | None:
-    if (line := first_line(text, _PROM_RULE_KIND)) is not None:
+    if "PrometheusRule" in text and (line := first_line(text, _PROM_RULE_KIND)) is not None:
         return Evidence(path, line, "PrometheusRule resource")
-    if (line := first_line(text, _DD_KIND)) is not None:
+    if "DatadogMonitor" in text and (line := first_line(text, _DD_KIND)) is not None:
         return Evidence(path, line, "DatadogMonitor resource")
+    if "groups:" not in text:
+        return None
     if _PROM_GROUPS.search(text) and (line := first_line(text, _PROM_ALERT)) is not None:
         return Evidence(path, line, "Prometheus alerting rule")
     if _GRAFANA_API.search(text) and _PROM_GROUPS.search(text) and _GRAFANA_RULES.search(text):
@@ -263,6 +273,9 @@ def _alert_yaml(path: str, text: str) -> Evidence | None:
     return None
 
 
+_ALERT_EXTS = frozenset({"yml", "yaml", "rules", "json", "tf"})  # `_alert_evidence` reads
+
+
 def _alert_evidence(facts: ServiceFacts, path: str, text: str) -> Evidence | None:
     ext = _ext(path)
     if "/provisioning/alerting/" in f"/{path.lower()}" and ext in {"yml", "yaml", "json"}:
@@ -270,7 +283,7 @@ def _alert_evidence(facts: ServiceFacts, path: str, text: str) -> Evidence | Non
     if ext in _YAML:
         return _alert_yaml(path, text)
     if ext == "tf":
-        line = first_line(text, _TF_MONITOR)
+        line = first_line(text, _TF_MONITOR) if "resource" in text else None
         return Evidence(path, line, "monitor as code (Terraform)") if line else None
     if ext == "json" and '"query"' in text:
         line = first_line(text, _DD_JSON)
@@ -280,8 +293,9 @@ def _alert_evidence(facts: ServiceFacts, path: str, text: str) -> Evidence | Non
 
 @check("obs.alert_rules", "Alerting rules are kept as code")
 def alert_rules(facts: ServiceFacts) -> Finding:
+    candidates = facts.file_index.select(_ALERT_EXTS)
     found = (
-        _alert_evidence(facts, p, t) for p in facts.files if (t := facts.texts.get(p)) is not None
+        _alert_evidence(facts, p, t) for p in candidates if (t := facts.texts.get(p)) is not None
     )
     ev = _first(e for e in found if e is not None)
     if not ev:
@@ -292,6 +306,7 @@ def alert_rules(facts: ServiceFacts) -> Finding:
 # ----- ops.runbook ----------------------------------------------------------------------
 
 _RUNBOOK_NAME = re.compile(r"(?i)runbook|playbook|on-call|oncall")
+_RUNBOOK_NEEDLES = ("runbook", "playbook", "on-call", "oncall")  # in a lower-cased path
 _ANSIBLE_HOSTS = re.compile(r"^[ \t]*-?[ \t]*hosts:", re.M)
 _ANSIBLE_BODY = re.compile(r"^[ \t]*-?[ \t]*(?:tasks|roles|handlers):", re.M)
 _ANSIBLE_IMPORT = re.compile(r"^[ \t]*-?[ \t]*import_playbook:", re.M)
@@ -332,7 +347,7 @@ def _runbook_paths(facts: ServiceFacts) -> dict[str, bool]:
     docs: dict[str, bool] = {}
     ansible: dict[str, bool] = {}
     prefix = "" if facts.root in (".", "") else facts.root.rstrip("/") + "/"
-    for p in facts.files:
+    for p in facts.file_index.select(needles=_RUNBOOK_NEEDLES):
         parts = facts.rel(p).split("/")
         for i, part in enumerate(parts):
             if _RUNBOOK_NAME.match(part):

@@ -192,11 +192,21 @@ _CI_BY_DEPTH = {
 }
 
 
+# what a CI glob's path holds: its folder, or a base name matching its last part
+_CI_DIRS = tuple(dict.fromkeys(g.rpartition("/")[0] + "/" for g in _CI_GLOBS if "/" in g))
+_CI_BASES = tuple(g for g in _CI_GLOBS if "/" not in g)
+
+
 def _ci_files(facts: ServiceFacts) -> list[str]:
     """CI definitions and pre-commit configs at the service root and the repository root."""
     bases = tuple(_bases(facts))
     key = ("security.ci_files", bases)
-    return list(facts.repo_index.memo(key, lambda: _ci_scan(facts.repo_files, bases)))
+    return list(facts.repo_index.memo(key, lambda: _ci_scan(_ci_candidates(facts), bases)))
+
+
+def _ci_candidates(facts: ServiceFacts) -> tuple[str, ...]:
+    index = facts.repo_index
+    return index.ordered(index.select(needles=_CI_DIRS), index.find(_CI_BASES))
 
 
 def _ci_scan(paths: Sequence[str], bases: Sequence[str]) -> tuple[str, ...]:

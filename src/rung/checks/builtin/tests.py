@@ -273,11 +273,26 @@ def _artillery(path: str, text: str | None) -> Evidence | None:
     return Evidence(path, line, "Artillery config") if line is not None else None
 
 
+@lru_cache(maxsize=1 << 16)
+def _load_folder(folder: str) -> bool:
+    """Whether a folder path (relative to the service root) has a load/perf/stress/bench
+    folder in it."""
+    return any(_LOAD_DIR.match(d) for d in folder.split("/")) if folder else False
+
+
 def _in_load_dir(facts: ServiceFacts, path: str) -> bool:
-    return any(_LOAD_DIR.match(d) for d in facts.rel(path).split("/")[:-1])
+    return _load_folder(facts.rel(path).rpartition("/")[0])
 
 
 LOAD_DETECTORS = (_locust, _k6, _jmeter, _gatling, _artillery)
+# extension -> the detector that may accept it (each accepts its own extensions only)
+_DETECTOR_BY_EXT = {
+    "py": _locust,
+    **dict.fromkeys(("js", "mjs", "cjs", "ts"), _k6),
+    "jmx": _jmeter,
+    **dict.fromkeys(("scala", "java", "kt"), _gatling),
+    **dict.fromkeys(("yml", "yaml"), _artillery),
+}
 
 
 def _load_script(facts: ServiceFacts, path: str, text: str | None) -> Evidence | None:
@@ -293,17 +308,15 @@ def _load_script(facts: ServiceFacts, path: str, text: str | None) -> Evidence |
 
 
 def _load_evidence(facts: ServiceFacts) -> Iterable[Evidence]:
-    for p in facts.files:
+    exts = facts.file_index.exts
+    for p, rel, ext in zip(facts.files, facts.rel_paths, exts, strict=True):
         text = facts.texts.get(p)
-        for detect in LOAD_DETECTORS:
-            ev = detect(p, text)
-            if ev is not None:
-                yield ev
-                break
-        else:
+        detect = _DETECTOR_BY_EXT.get(ext)
+        ev = detect(p, text) if detect is not None else None
+        if ev is None and text is not None and _load_folder(rel.rpartition("/")[0]):
             ev = _load_script(facts, p, text)
-            if ev is not None:
-                yield ev
+        if ev is not None:
+            yield ev
     yield from dep_evidence(deps_matching(facts, ARTILLERY), "Artillery")
 
 
