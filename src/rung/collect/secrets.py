@@ -23,7 +23,10 @@ per-line, per-plugin Python overhead). Here:
 4. the transformer step is detect-secrets' `get_transformed_file`, except that its ini
    transformers are not run when configparser would fail for certain (a line that is
    no section, option, comment or continuation; for the header-less one, a first
-   line that is no `[section]`): they would give no lines, so nothing changes.
+   line that is no `[section]`): they would give no lines, so nothing changes; and its
+   YAML transformer (a pure-Python parse, once most of this scan's cost) is replaced
+   by `rung.collect.yamllines.yaml_lines`, which gives the same lines from PyYAML's C
+   parser, or says it cannot vouch for a file (then theirs runs).
 
 Deliberate differences from a plain detect-secrets run (checks.md defines a secret as a
 private key block, a cloud access key, a token pattern, or a high-entropy assignment to
@@ -56,6 +59,7 @@ from typing import Any, cast
 
 from rung.collect.facts import SecretHit
 from rung.collect.files import under
+from rung.collect.yamllines import Unsure, yaml_lines
 
 # Secret-like names: keyword context. The Keyword plugin's denylist (api_key,
 # private_key, password, passwd, pwd, secret, contraseña...) and the keyword forms of the
@@ -259,11 +263,22 @@ class _Engine:
         for transformer in self._transformers:
             if not transformer.should_parse_file(path) or transformer.is_eager != eager:
                 continue
-            fails = _FAILS_FOR_CERTAIN.get(type(transformer).__name__)
+            name = type(transformer).__name__
+            fails = _FAILS_FOR_CERTAIN.get(name)
             if fails is not None:
                 content = _universal(text) if content is None else content
                 if fails(content):
                     continue
+            if name == "YAMLTransformer":
+                content = _universal(text) if content is None else content
+                try:
+                    fast = yaml_lines(content)
+                except Unsure:
+                    pass  # outside what yaml_lines reproduces: run theirs
+                else:
+                    if fast is None:  # theirs raises ParsingError
+                        continue
+                    return fast
             handle = io.StringIO(text, newline=None)
             handle.name = path
             try:
