@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import posixpath
 import stat
+from collections import Counter
 from dataclasses import dataclass, field
 
 from rung.collect.facts import VENDORED_DIRS
@@ -58,55 +59,169 @@ def read_index(repo: str, limits: Limits = DEFAULT_LIMITS) -> FileIndex:
     Symlinks (tracked or in a parent folder) are never followed; binary files (a NUL byte
     in the first 8 KiB) are indexed but not read; non-UTF-8 text is decoded with
     replacement characters and noted in `skipped` as such.
+
+    Each folder is listed once (`os.scandir`): a file's type comes from its folder's
+    listing, not from a `stat` of its path, and a folder reached through no symlink lies
+    in the repository by construction. Any other file (under a symlinked or unlisted
+    folder, or missing from its folder's listing) takes the careful way: `lstat` it and
+    resolve its folder.
     """
     idx = FileIndex()
     root_real = os.path.realpath(repo)
-    budget = limits.max_total_bytes
     paths = tracked_files(repo)
-    dirs: dict[str, bool] = {}  # parent folder -> resolves inside the repository
     if len(paths) > limits.max_files:
         idx.truncated = True
         for p in paths[limits.max_files :]:
             idx.skipped[p] = f"over the limit of {limits.max_files} files"
         paths = paths[: limits.max_files]
+    reader = _Reader(repo, root_real, limits, idx)
+    reader.tracked = Counter(rel.rpartition("/")[0] for rel in paths)
+    vendored: dict[str, bool] = {}
     for rel in paths:
-        if is_vendored(rel):
+        parent, _, name = rel.rpartition("/")
+        if parent not in vendored:
+            vendored[parent] = bool(parent) and is_vendored(rel)
+        if vendored[parent]:
             continue
-        full = os.path.join(repo, *rel.split("/"))
+        folder = reader.folder(parent)
+        entry = folder.get(name) if folder is not None else None
+        if entry is None:
+            reader.read_careful(rel)
+        elif entry.is_symlink():
+            idx.skipped[rel] = "symlink: not followed"
+        elif entry.is_file(follow_symlinks=False):
+            reader.read(rel, entry.path)
+    return idx
+
+
+_Listing = dict[str, os.DirEntry[str]]
+
+
+class _Reader:
+    """Reads the files of one repository within its limits into a `FileIndex`."""
+
+    def __init__(self, repo: str, root_real: str, limits: Limits, idx: FileIndex) -> None:
+        self.repo, self.root_real, self.limits, self.idx = repo, root_real, limits, idx
+        self.budget = limits.max_total_bytes
+        self.prefix = os.path.join(repo, "")
+        self.listings: dict[str, _Listing | None] = {}  # None: under a symlinked folder
+        self.inside: dict[str, bool] = {}  # parent folder -> resolves inside the repository
+        self.tracked: Counter[str] = Counter()  # folder -> tracked files directly in it
+
+    def folder(self, rel: str) -> _Listing | None:
+        """The listing of a folder reached from the repository root through folders only
+        (no symlink), None when that is not so or it cannot be listed."""
+        try:
+            return self.listings[rel]
+        except KeyError:
+            pass
+        listing: _Listing | None = None
+        # a folder crowded with untracked entries is not listed (its files go the careful way)
+        most = _LIST_AT_MOST + 16 * self.tracked[rel]
+        if not rel:
+            listing = _list(self.repo, most)
+        else:
+            parent, _, name = rel.rpartition("/")
+            above = self.folder(parent)
+            entry = above.get(name) if above is not None else None
+            if entry is not None and entry.is_dir(follow_symlinks=False):
+                listing = _list(entry.path, most)
+        self.listings[rel] = listing
+        return listing
+
+    def read_careful(self, rel: str) -> None:
+        """A file whose folder lies under a symlink: `lstat` it, resolve its folder."""
+        full = self.prefix + rel
         try:
             st = os.lstat(full)
         except OSError:
-            continue  # deleted in the work tree
-        if stat.S_ISLNK(st.st_mode) or not _inside(root_real, full, dirs):
-            idx.skipped[rel] = "symlink: not followed"
-            continue
-        if not _regular(st.st_mode):
-            continue
-        idx.files.append(rel)
-        idx.sizes[rel] = st.st_size
-        if st.st_size > limits.max_file_bytes:
-            idx.skipped[rel] = f"larger than {limits.max_file_bytes} bytes: not read"
-            continue
-        if st.st_size > budget:
-            idx.skipped[rel] = "repository read budget exhausted: not read"
-            continue
+            return  # deleted in the work tree
+        if stat.S_ISLNK(st.st_mode) or not _inside(self.root_real, full, self.inside):
+            self.idx.skipped[rel] = "symlink: not followed"
+        elif _regular(st.st_mode):
+            self.read(rel, full)
+
+    def read(self, rel: str, full: str) -> None:
+        """Index a regular file and read its text within bounds."""
+        idx, limits = self.idx, self.limits
         try:
             fd = os.open(full, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-            with os.fdopen(fd, "rb") as fh:
-                data = fh.read(limits.max_file_bytes + 1)
+        except OSError as exc:
+            try:
+                size = os.lstat(full).st_size
+            except OSError:
+                return  # deleted in the work tree
+            self._index(rel, size, f"unreadable: {exc.strerror or exc}")
+            return
+        try:
+            size = os.fstat(fd).st_size
+            if self._index(rel, size, None):
+                return
+            data = _read_fd(fd, limits.max_file_bytes + 1, size)
         except OSError as exc:
             idx.skipped[rel] = f"unreadable: {exc.strerror or exc}"
-            continue
-        budget -= len(data)
-        if b"\0" in data[:8192]:
+            return
+        finally:
+            os.close(fd)
+        self.budget -= len(data)
+        if data.find(b"\0", 0, 8192) >= 0:
             idx.skipped[rel] = "binary: not read"
-            continue
+            return
         try:
             idx.texts[rel] = data.decode("utf-8")
         except UnicodeDecodeError:
             idx.texts[rel] = data.decode("utf-8", "replace")
             idx.skipped[rel] = "not UTF-8: read with replacement characters"
-    return idx
+
+    def _index(self, rel: str, size: int, unreadable: str | None) -> bool:
+        """Add a file to the index; True when it is not to be read."""
+        idx, limits = self.idx, self.limits
+        idx.files.append(rel)
+        idx.sizes[rel] = size
+        if size > limits.max_file_bytes:
+            idx.skipped[rel] = f"larger than {limits.max_file_bytes} bytes: not read"
+        elif size > self.budget:
+            idx.skipped[rel] = "repository read budget exhausted: not read"
+        elif unreadable is not None:
+            idx.skipped[rel] = unreadable
+        else:
+            return False
+        return True
+
+
+_LIST_AT_MOST = 1024  # entries of a folder listing, plus 16 per tracked file in it
+
+
+def _list(path: str, most: int) -> _Listing | None:
+    """name -> entry of a folder, None when it cannot be listed or has more than `most`."""
+    out: _Listing = {}
+    try:
+        with os.scandir(path) as it:
+            for e in it:
+                out[e.name] = e
+                if len(out) > most:
+                    return None
+    except OSError:
+        return None
+    return out
+
+
+def _read_fd(fd: int, limit: int, size: int) -> bytes:
+    """Up to `limit` bytes of an open regular file of `size` bytes: one `read` asking for
+    one byte more than its size returns all of it (more calls if it grew or read short)."""
+    chunks = []
+    got = 0
+    ask = min(limit, size + 1)
+    while got < limit:
+        chunk = os.read(fd, ask)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        got += len(chunk)
+        if len(chunk) < ask and got >= size:
+            break  # its end
+        ask = limit - got
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _regular(mode: int) -> bool:
