@@ -61,3 +61,57 @@ def test_in_dir_and_pickle() -> None:
     copy = pickle.loads(pickle.dumps(index))
     assert copy.paths == PATHS and copy.memo("k", lambda: 2) == 1
     assert list(copy.find(("*.py",))) == ["src/app.py", "src/App.PY"]
+
+
+def _random_paths(seed: int) -> tuple[str, ...]:
+    import random
+
+    rng = random.Random(seed)
+    parts = ["a", "Src", "docs", ".github", "x.y", "Dockerfile", "README.md", "app.PY"]
+    names = [
+        "Dockerfile", "dockerfile.prod", "x.yml", "X.YAML", "a.tar.gz", ".env.example",
+        "requirements-dev.txt", "Chart.yaml", "odd\n", "pkg.json\n", ".hidden", "noext",
+        "migrate_01.sql", "v1.min.js", "Jenkinsfile", "a.", "*.star",
+    ]  # fmt: skip
+    out = []
+    for _ in range(300):
+        depth = rng.randrange(0, 4)
+        out.append("/".join([*rng.choices(parts, k=depth), rng.choice(names)]))
+    return tuple(sorted(set(out)))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_find_and_select_match_scans(seed: int) -> None:
+    import re
+
+    paths = _random_paths(seed)
+    index = PathIndex(paths)
+    for patterns in [
+        ("*.yml", "*.yaml"),
+        ("dockerfile*", "*.gz"),
+        ("*.min.js", "readme*", "*"),
+        ("docker*prod", "[x].yml", "?.yml"),
+        ("*.", "a.*", "*\n"),
+    ]:
+        assert list(index.find(patterns)) == _scan(paths, patterns)
+
+    def ext(p: str) -> str:
+        base = posixpath.basename(p).lower()
+        return base.rpartition(".")[2] if "." in base else ""
+
+    rx = re.compile(r"\.env\..*|chart\.ya?ml", re.S)
+    exts = frozenset({"yml", "txt", ""})
+    names = frozenset({"jenkinsfile"})
+    needles = ("docs/", "migrat", "src/x")
+    want = [
+        p
+        for p in paths
+        if ext(p) in exts
+        or posixpath.basename(p).lower() in names
+        or rx.fullmatch(posixpath.basename(p).lower())
+        or any(n in p.lower() for n in needles)
+        or p.endswith("\n")
+    ]
+    assert list(index.select(exts, names, rx, needles)) == want
+    assert index.exts == tuple(ext(p) for p in paths)
+    assert index.ordered(want[::-1], want[:3]) == tuple(want)

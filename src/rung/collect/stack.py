@@ -17,6 +17,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -354,12 +355,18 @@ def matches(deps: Iterable[Dependency], rules: _Rules) -> set[str]:
 _LANGUAGE_EXTS = frozenset(ext[1:] for ext in LANGUAGES)
 
 
+@lru_cache(maxsize=1 << 16)
+def _language(base: str) -> str | None:
+    """The language of a lower-cased base name (None for generated code)."""
+    lang = LANGUAGES.get(posixpath.splitext(base)[1])
+    return None if lang is None or GENERATED.search(base) else lang
+
+
 def languages(facts: ServiceFacts) -> dict[str, int]:
     sizes: dict[str, int] = {}
     for path in facts.file_index.select(_LANGUAGE_EXTS):
-        low = path.lower()
-        lang = LANGUAGES.get(posixpath.splitext(low)[1])
-        if lang is None or GENERATED.search(low):
+        lang = _language(path.rpartition("/")[2].lower())
+        if lang is None:
             continue
         size = facts.sizes.get(path)
         if size is None:

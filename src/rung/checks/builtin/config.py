@@ -43,7 +43,7 @@ def _devcontainers(facts: ServiceFacts) -> list[str]:
         prefix = "" if base == "." else base + "/"
         inside = [
             p
-            for p in facts.repo_files
+            for p in facts.repo_index.select(needles=(".devcontainer/",))
             if p.startswith(prefix) and p[len(prefix) :].lower().startswith(".devcontainer/")
         ]
         inside.sort(key=lambda p: (not p.lower().endswith("devcontainer.json"), p))

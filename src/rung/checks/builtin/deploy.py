@@ -286,8 +286,10 @@ def _probe_files(facts: ServiceFacts) -> Iterable[str]:
     roots = [posixpath.dirname(p) for p in found]
     if not roots:
         return
+    everything = any(r in ("", ".") for r in roots)
+    prefixes = tuple(r + "/" for r in roots)
     for p in facts.repo_files:
-        if any(r in ("", ".") or p.startswith(r + "/") for r in roots):
+        if everything or p.startswith(prefixes):
             yield p
 
 

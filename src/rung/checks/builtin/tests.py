@@ -190,7 +190,7 @@ def _integration_evidence(facts: ServiceFacts, path: str, rel: str) -> Evidence 
     d, in_tree = _integration_folder(folder, test_name)
     if d is not None:
         return Evidence(path, None, f"integration test folder {d}/")
-    if _FAILSAFE.fullmatch(name):
+    if "IT" in name and _FAILSAFE.fullmatch(name):
         return Evidence(path, None, "integration test file")
     if not _may_be_integration(name):
         return None
