@@ -288,3 +288,17 @@ def test_fail_tests_decide_the_expected_cases() -> None:
     starts_with_section = {"section", "section-crlf", "section-cr", "bracket", "percent"}
     starts_with_section |= {"duplicate", "ini-bogus"}
     assert header == set(INI_CASES) - starts_with_section
+
+
+def test_engine_is_kept_and_set_up_again_when_settings_change() -> None:
+    with secrets_module._detect_secrets() as first:
+        pass
+    with secrets_module._detect_secrets() as again:
+        assert again is first  # set up once per process
+    with default_settings():  # someone else in the process uses detect-secrets
+        pass
+    with secrets_module._detect_secrets() as engine:
+        kinds = {type(p).__name__ for p in engine._plugins}
+    assert "IPPublicDetector" not in kinds and "AWSKeyDetector" in kinds
+    hits, errors = scan_repository_secrets(TEXTS, sorted(TEXTS))
+    assert errors == {} and types_at(hits, "svc/config.env") == {(2, "AWS Access Key")}
