@@ -160,8 +160,8 @@ class PathIndex:
         by_ext = self._by_ext
         if by_ext is None:
             by_ext = self._by_ext = {}
-            for base, idx in self._by_base.items():
-                by_ext.setdefault(_ext(base), []).extend(idx)
+            for base, idx in self._by_base.items():  # lower-cased, no "/"
+                by_ext.setdefault(base.rpartition(".")[2] if "." in base else "", []).extend(idx)
         return by_ext
 
     def _newline_bases(self) -> tuple[int, ...]:
