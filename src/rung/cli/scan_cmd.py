@@ -259,14 +259,48 @@ class _Services:
     def items(self) -> Any:
         from rung.report.jsondoc import service_json
 
-        return (service_json(a, self.context.explain(a)) for a in self.assessments)
+        for a in self.assessments:
+            doc = service_json(a, self.context.explain(a))
+            # area results are shared objects (AreaCache) and most findings repeat across
+            # services: their text is encoded once (see _Memo)
+            doc["areas"] = {
+                area_id: _Memo(("area", id(r)), r, value)
+                for (area_id, value), r in zip(doc["areas"].items(), a.areas.values(), strict=True)
+            }
+            doc["checks"] = {
+                cid: _Memo(("check", f), f, value)
+                for (cid, value), f in zip(
+                    doc["checks"].items(), (a.scan.findings[c] for c in doc["checks"]), strict=True
+                )
+            }
+            yield doc
+
+
+class _Memo:
+    """A value whose encoded text is kept by key while one document is written; `owner`
+    (the object the key names) stays alive with the text, so an `id()` key stays valid."""
+
+    __slots__ = ("key", "owner", "value")
+
+    def __init__(self, key: object, owner: object, value: Any) -> None:
+        self.key, self.owner, self.value = key, owner, value
+
+
+_MEMO_LIMIT = 50_000  # encoded texts kept at once (memory stays bounded)
 
 
 def write_json(doc: Any, write: Callable[[str], object]) -> None:
     out: list[str] = []
-    _encode(doc, 0, out, write)
+    _TEXTS.clear()
+    try:
+        _encode(doc, 0, out, write)
+    finally:
+        _TEXTS.clear()
     out.append("\n")
     write("".join(out))
+
+
+_TEXTS: dict[tuple[object, int], tuple[object, str]] = {}  # (_Memo key, level) -> owner, text
 
 
 def _float(o: float) -> str:
@@ -315,6 +349,15 @@ def _encode(o: Any, level: int, out: list[str], write: Callable[[str], object] |
         _container("[]", [("", v) for v in o], level, out, write)
     elif isinstance(o, _Services):
         _stream(o, level, out, write)
+    elif isinstance(o, _Memo):
+        known = _TEXTS.get((o.key, level))
+        if known is None:
+            part: list[str] = []
+            _encode(o.value, level, part, None)
+            if len(_TEXTS) >= _MEMO_LIMIT:
+                _TEXTS.clear()
+            known = _TEXTS[(o.key, level)] = (o.owner, "".join(part))
+        out.append(known[1])
     else:
         out.append(encode_basestring(str(o)))
 

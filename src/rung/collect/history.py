@@ -190,6 +190,7 @@ def _parse_log(out: bytes, roots: set[str]) -> tuple[list[str], dict[str, _Commi
     i, n = 0, len(tokens)
     touched: set[str] = set()
     current: _Commit | None = None
+    hit: dict[bytes, tuple[str, ...]] = {}  # path -> roots it lies under (paths recur)
     while i < n:
         tok = tokens[i].lstrip(b"\n")
         if tok.startswith(_MARK):
@@ -206,7 +207,11 @@ def _parse_log(out: bytes, roots: set[str]) -> tuple[list[str], dict[str, _Commi
                 order.append(sha)
             continue
         if tok and i + 1 < n:  # a status letter, then the path
-            touched.update(_roots_of(tokens[i + 1].decode("utf-8", "surrogateescape"), roots))
+            raw = tokens[i + 1]
+            found = hit.get(raw)
+            if found is None:
+                found = hit[raw] = tuple(_roots_of(raw.decode("utf-8", "surrogateescape"), roots))
+            touched.update(found)
             i += 2
             continue
         i += 1
