@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import stat
 from dataclasses import asdict, replace
 from datetime import datetime
 
 from rung import __version__
 from rung.assess.service import ServiceScan
 from rung.catalog.entity import Service
+from rung.collect.gitrefs import head_from_files
 
 
 class PreviousScans(dict[str, ServiceScan]):
@@ -58,51 +57,6 @@ def repository_head(repo_path: str) -> str | None:
     (linked worktrees, symbolic ref chains, reftables)."""
     found = head_from_files(repo_path)
     return found if found is not None else _rev_parse(repo_path)
-
-
-_HEX = frozenset("0123456789abcdef")
-
-
-def _object_id(text: str) -> str | None:
-    return text if len(text) in (40, 64) and set(text) <= _HEX else None
-
-
-def head_from_files(repo_path: str) -> str | None:
-    """HEAD's commit read from the files of a plain `.git` folder, or None when that
-    needs git itself (never follows a symlink: `.git/HEAD` and refs must be files)."""
-    git_dir = os.path.join(repo_path, ".git")
-    try:
-        head = _read_plain(os.path.join(git_dir, "HEAD")).strip()
-        if not head.startswith("ref: "):
-            return _object_id(head)
-        ref = head[5:].strip()
-        if not ref.startswith("refs/") or ".." in ref.split("/"):
-            return None
-        try:
-            return _object_id(_read_plain(os.path.join(git_dir, *ref.split("/"))).strip())
-        except FileNotFoundError:
-            return _packed(git_dir, ref)
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None
-
-
-def _read_plain(path: str) -> str:
-    if not stat.S_ISREG(os.lstat(path).st_mode):
-        raise ValueError(f"{path}: not a regular file")
-    with open(path, encoding="utf-8") as fh:
-        return fh.read(4096)
-
-
-def _packed(git_dir: str, ref: str) -> str | None:
-    path = os.path.join(git_dir, "packed-refs")
-    if not stat.S_ISREG(os.lstat(path).st_mode):
-        return None
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            oid, _, name = line.rstrip("\n").partition(" ")
-            if name == ref:
-                return _object_id(oid)
-    return None
 
 
 def _rev_parse(repo_path: str) -> str | None:
