@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from rung.collect.facts import GitFacts
 from rung.collect.files import parent_dirs
 from rung.collect.gitcmd import GitError, git
+from rung.collect.gitrefs import refs_from_files
 
 _MARK = b"\x01"
 # Header fields of one log record, NUL separated (-z): sha, parents, tree, ctime, e-mail.
@@ -95,8 +96,12 @@ _SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
 
 def _head_and_tags(repo_path: str) -> tuple[str | None, tuple[str, ...]]:
-    """HEAD's commit and all tag names in one git call; (None, ()) without commits.
+    """HEAD's commit and all tag names: read from the files of `.git` when they alone
+    decide them (`refs_from_files`), else in one git call; (None, ()) without commits.
     Raises GitError when `repo_path` is no repository."""
+    found = refs_from_files(repo_path)
+    if found is not None:
+        return found
     try:
         out = git(repo_path, ["rev-parse", "HEAD^{commit}", "--symbolic", "--tags"])
     except GitError:
