@@ -212,3 +212,20 @@ def test_hostile_repositories_do_not_crash_or_escape(tmp_path: Path) -> None:
     assert e["signals"]["git.commits_total"] is None
     assert e["level"]["achieved"] == 0
     assert os.path.exists(outside / "secret.txt")
+
+
+def test_summary_format_counts_services_reuse_and_levels(tmp_path: Path) -> None:
+    _portfolio(tmp_path / "src")
+    args = ["scan", str(tmp_path / "src"), "--as-of", AS_OF, "-q", "--no-live"]
+    full = _scan_json(str(tmp_path / "src"), "--no-live")
+    below = sum(1 for s in full["services"] if s["level"]["achieved"] < s["level"]["required"])
+    first = CliRunner().invoke(cli, [*args, "--format", "summary"])
+    assert first.exit_code == 0, first.output
+    text = " ".join(first.output.split())
+    assert "3 services (3 reused)" in text and "snapshot 2" in text
+    assert f"{below} below their required level" in text
+    out = tmp_path / "summary.txt"
+    again = CliRunner().invoke(cli, [*args, "--format", "summary", "--full", "--out", str(out)])
+    assert again.exit_code == 0, again.output
+    written = " ".join(out.read_text().split())
+    assert "3 services (0 reused)" in written and "snapshot 3" in written

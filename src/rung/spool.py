@@ -18,10 +18,19 @@ from __future__ import annotations
 import pickle
 import tempfile
 from collections.abc import Iterator, Sequence
-from typing import IO, overload
+from typing import IO, NamedTuple, overload
 
 from rung.assess.levels import AreaResult
 from rung.assess.service import ServiceAssessment
+
+
+class Brief(NamedTuple):
+    """What a portfolio summary needs of one assessment (kept in memory: a few bytes)."""
+
+    name: str
+    achieved: int
+    required: int
+    reused: bool
 
 
 class Spool(Sequence[ServiceAssessment]):
@@ -29,6 +38,7 @@ class Spool(Sequence[ServiceAssessment]):
         self._file: IO[bytes] = tempfile.TemporaryFile(prefix="rung-spool-")  # noqa: SIM115
         self._end = 0
         self._index: list[tuple[str, int, int]] = []  # name, offset, length
+        self._briefs: list[Brief] = []
         self._sorted = True
         self._shared: dict[int, int] = {}  # id(AreaResult) -> place in _table
         self._table: list[AreaResult] = []  # kept alive: ids stay valid
@@ -53,6 +63,11 @@ class Spool(Sequence[ServiceAssessment]):
         self._index.append((a.name, self._end, len(data)))
         self._end += len(data)
         self.reused += a.scan.reused
+        self._briefs.append(Brief(a.name, a.achieved, a.required, a.scan.reused))
+
+    def briefs(self) -> list[Brief]:
+        """Every assessment's brief, sorted by name, without reading the file."""
+        return sorted(self._briefs)
 
     def names(self) -> list[str]:
         self._sort()
@@ -110,3 +125,9 @@ def reused_count(assessments: Sequence[ServiceAssessment]) -> int:
     if isinstance(assessments, Spool):
         return assessments.reused
     return sum(1 for a in assessments if a.scan.reused)
+
+
+def briefs(assessments: Sequence[ServiceAssessment]) -> list[Brief]:
+    if isinstance(assessments, Spool):
+        return assessments.briefs()
+    return sorted(Brief(a.name, a.achieved, a.required, a.scan.reused) for a in assessments)

@@ -31,7 +31,13 @@ if TYPE_CHECKING:
 @click.option("--profile", help="Business profile for services that declare none.")
 @click.option("--as-of", "as_of", type=AS_OF, help="Fix 'now' (ISO date) for reproducible signals.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "summary"]),
+    default="table",
+    show_default=True,
+    help="summary: a few lines (services, reused, levels below required): for scheduled "
+    "scans of big portfolios; `rung report` renders the stored snapshot in full.",
 )
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the report to FILE.")
 @click.option("--service", "service_name", help="Show one service's detail.")
@@ -211,6 +217,8 @@ def emit(
         else:
             write_json(doc, lambda text: click.echo(text, nl=False))
         return 0
+    if fmt == "summary" and service_name is None:
+        return _summary(result, out, snapshot_id)
     assessments = list(assessments)  # the terminal report reads the portfolio several times
     con = console() if not out else None
     if out:
@@ -234,6 +242,34 @@ def emit(
         console(err=True).print("[yellow]warning:[/]", _esc(w))
     if out:
         con.file.close()
+    return 0
+
+
+def _summary(result: ScanResult, out: str | None, snapshot_id: int | None) -> int:
+    """A few lines from the assessments' briefs (the spool is not read)."""
+    from rich.console import Console
+
+    from rung.report.text import print_summary
+    from rung.spool import briefs
+
+    brief = briefs(result.assessments)
+    model = result.model.model
+    stored = f" · snapshot {snapshot_id}" if snapshot_id is not None else ""
+    reused = sum(1 for b in brief if b.reused)
+    title = (
+        f"rung · {model.name} v{model.version} · {len(brief)} services ({reused} reused) · "
+        f"as of {result.as_of:%Y-%m-%d}{stored}"
+    )
+    fh = open(out, "w", encoding="utf-8") if out else None  # noqa: SIM115
+    con = Console(file=fh, width=100, highlight=False, no_color=True) if fh else console()
+    try:
+        con.print(_esc(title), highlight=False)
+        print_summary(con, brief)
+        if result.warnings:
+            con.print(f"{len(result.warnings)} warning(s); the first: {_esc(result.warnings[0])}")
+    finally:
+        if fh is not None:
+            fh.close()
     return 0
 
 

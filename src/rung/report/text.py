@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from rung.assess.levels import ExpState
 from rung.assess.service import ServiceAssessment
@@ -89,7 +89,15 @@ def print_roadmap_preview(
             console.print(f"    [cyan]support:[/] {escape(it.support)}", highlight=False)
 
 
-def print_summary(console: Console, assessments: Sequence[ServiceAssessment]) -> None:
+class _Levels(Protocol):
+    @property
+    def achieved(self) -> int: ...
+
+    @property
+    def required(self) -> int: ...
+
+
+def print_summary(console: Console, assessments: Sequence[_Levels]) -> None:
     n = len(assessments)
     if not n:
         console.print("No services found.")
