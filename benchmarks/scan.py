@@ -9,15 +9,18 @@ commits), then measures, each as the median of --runs runs, after one untimed wa
 - floor: per repository `git log --no-merges --format=%H%x00%ct%x00%aE` over the whole
   history, `git ls-files -z`, and reading every tracked file <= 1 MiB, in a process
   pool of --jobs workers (the scan's parallelism);
-- full: `python -m rung scan --full` (a subprocess, end to end: start-up, discovery,
-  collection, checks, assessment and the snapshot write) and its ratio to the floor;
+- full: `python -m rung scan --full --format summary` (a subprocess, end to end:
+  start-up, discovery, collection, checks, assessment, the snapshot write and a
+  summary) and its ratio to the floor;
 - rescan: the same command without --full on an unchanged portfolio (incremental),
   and its ratio to `git rev-parse HEAD` in every repository (--jobs threads);
 - peak RSS of the scan's process tree (os.wait4: the largest process of the tree);
 - dask: the full scan through a Dask LocalCluster of 2 single-threaded worker
   processes (`--executor tcp://...`, the cluster already running) and its ratio to
   the process pool;
-- time per service of the full scan.
+- time per service of the full scan;
+- report: `python -m rung report --format json` of the stored snapshot (the whole §8
+  document, ~37 KB per service), the cost a full report adds to a scan that prints one.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ class Row:
     rescan: float
     rss_kib: int
     dask: float | None
+    report: float
 
     def cells(self) -> list[str]:
         dask = "-" if self.dask is None else f"{self.dask:.2f}"
@@ -61,13 +65,14 @@ class Row:
             f"{self.floor:.2f}", f"{self.full:.2f}", f"{self.full / self.floor:.2f}x",
             f"{self.revparse:.2f}", f"{self.rescan:.2f}", f"{self.rescan / self.revparse:.2f}x",
             f"{self.rss_kib / 1024:.0f}", dask, ratio,
-            f"{1000 * self.full / self.services:.0f}",
+            f"{1000 * self.full / self.services:.0f}", f"{self.report:.2f}",
         ]  # fmt: skip
 
 
 HEADER = [
     "N", "repos", "files", "commits", "floor s", "full s", "full/floor", "rev-parse s",
     "rescan s", "rescan/rev-parse", "peak RSS MiB", "dask s", "dask/pool", "ms/service",
+    "report s",
 ]  # fmt: skip
 
 
@@ -123,7 +128,7 @@ def revparse_floor(repos: Sequence[str], jobs: int) -> float:
 def scan(portfolio: Path, db: Path, jobs: int, *extra: str) -> tuple[float, int]:
     """Wall time and peak RSS (KiB, largest process of the tree) of one `rung scan`."""
     cmd = [sys.executable, "-m", "rung", "scan", str(portfolio), "--db", f"sqlite:///{db}"]
-    cmd += ["--no-live", "-q", "--as-of", AS_OF, "--format", "json", "--out", os.devnull]
+    cmd += ["--no-live", "-q", "--as-of", AS_OF, "--format", "summary", "--out", os.devnull]
     cmd += ["--jobs", str(jobs), *extra]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -134,6 +139,13 @@ def scan(portfolio: Path, db: Path, jobs: int, *extra: str) -> tuple[float, int]
         err = proc.stderr.read().decode() if proc.stderr else ""
         raise SystemExit(f"scan failed ({proc.returncode}): {' '.join(cmd)}\n{err}")
     return elapsed, usage.ru_maxrss
+
+
+def report(db: Path) -> float:
+    """Wall time of `rung report --format json` of the latest stored snapshot."""
+    cmd = [sys.executable, "-m", "rung", "report", "--db", f"sqlite:///{db}"]
+    cmd += ["--format", "json", "--out", os.devnull]
+    return timed(lambda: subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL))
 
 
 @contextmanager
@@ -202,7 +214,8 @@ def measure(n: int, work: Path, args: argparse.Namespace) -> Row:
                 )
                 _log(f"N={n}: dask {dask_time:.2f} s")
     rss = max(r for _, r in fulls)
-    row = Row(n, len(repos), files, commits, fl, full, rp, rescan, rss, dask_time)
+    rep = median_of(args.runs, lambda: report(db))
+    row = Row(n, len(repos), files, commits, fl, full, rp, rescan, rss, dask_time, rep)
     if not args.keep:
         shutil.rmtree(dest, ignore_errors=True)
         db.unlink(missing_ok=True)
