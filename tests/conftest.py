@@ -1,7 +1,8 @@
 """Shared fixtures: snapshot databases on SQLite and on a real PostgreSQL server.
 
 - Every test session gets its own default database (RUNG_DATABASE_URL points into a
-  temporary folder), so `rung scan` in any test never writes `.rung/` in the checkout.
+  temporary folder), so `rung scan` in any test never writes `.rung/` in the checkout,
+  and its own discovery cache folder (RUNG_CACHE_DIR).
 - `db_url` runs a test on both backends: a fresh SQLite file, and a fresh database on a
   session-wide PostgreSQL server. Both are copies of a template migrated once per
   session (Alembic runs once per backend, not once per test).
@@ -22,14 +23,16 @@ import pg
 
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_default_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    old = os.environ.get("RUNG_DATABASE_URL")
+    saved = {k: os.environ.get(k) for k in ("RUNG_DATABASE_URL", "RUNG_CACHE_DIR")}
     path = tmp_path_factory.mktemp("default-db") / "rung.db"
     os.environ["RUNG_DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ["RUNG_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))  # discovery cache
     yield
-    if old is None:
-        os.environ.pop("RUNG_DATABASE_URL", None)
-    else:
-        os.environ["RUNG_DATABASE_URL"] = old
+    for key, old in saved.items():
+        if old is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = old
 
 
 @pytest.fixture(scope="session")

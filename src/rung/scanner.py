@@ -9,6 +9,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from rung.assess.levels import Override
 from rung.assess.portfolio import PortfolioAssessor
@@ -20,6 +21,9 @@ from rung.model.loader import LoadedModel
 from rung.model.schema import Model, RiskPolicy
 from rung.model.workspace import StabilitySettings
 from rung.spool import Spool
+
+if TYPE_CHECKING:
+    from rung.catalog.cache import DiscoveryCache
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,7 @@ def run_scan(
     previous_states: Mapping[str, StabilityState] | None = None,
     stability: StabilitySettings | None = None,
     task: RepoTask = scan_repository,
+    discovery_cache: DiscoveryCache | None = None,
 ) -> ScanResult:
     """Scan the repositories under `paths`. With `previous` (the last snapshot's scans by
     service name), services whose cache key is unchanged are reused (incremental scan).
@@ -145,7 +150,8 @@ def run_scan(
     Repositories are scanned by `task` (one call per repository) on the executor chosen by
     `executor` and `jobs` (see rung.executors); a task that fails or runs longer than
     `task_timeout` seconds makes its services' checks `unknown` with the reason. Nothing
-    is written anywhere: Ctrl-C cancels the pending tasks and raises KeyboardInterrupt."""
+    is written anywhere but the `discovery_cache` (rung.catalog.cache): Ctrl-C cancels the
+    pending tasks and raises KeyboardInterrupt."""
     from rung.catalog.discover import discover
     from rung.checks.custom import custom_checks
     from rung.checks.registry import default_registry
@@ -153,7 +159,7 @@ def run_scan(
 
     started = datetime.now(UTC).replace(microsecond=0)
     as_of = (as_of or started).astimezone(UTC)
-    found = discover(paths, catalog=catalog)
+    found = discover(paths, catalog=catalog, cache=discovery_cache)
     by_repo = found.by_repository()
     check_ids = default_registry().with_checks(custom_checks(model.model.checks)).ids()
     suite = check_suite_version(check_ids)

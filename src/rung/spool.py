@@ -21,7 +21,8 @@ from collections.abc import Iterator, Sequence
 from typing import IO, NamedTuple, overload
 
 from rung.assess.levels import AreaResult
-from rung.assess.service import ServiceAssessment
+from rung.assess.service import ServiceAssessment, ServiceScan
+from rung.checks.base import Evidence, Finding
 
 
 class Brief(NamedTuple):
@@ -54,7 +55,15 @@ class Spool(Sequence[ServiceAssessment]):
     def add(self, assessment: ServiceAssessment) -> None:
         a = assessment
         areas = [(area_id, self._share(r)) for area_id, r in a.areas.items()]
-        record = (a.scan, a.profile, a.risk, areas, a.achieved, a.potential, a.pillars)
+        scan = a.scan
+        findings = [
+            (cid, f.status, f.message, [(e.path, e.line, e.message) for e in f.evidence])
+            for cid, f in scan.findings.items()
+        ]  # plain tuples: a frozen dataclass pickles through a slow generic __getstate__
+        fields = (scan.service, scan.head, scan.signals, scan.stack, scan.notes, scan.git)
+        keys = (scan.cache_key, scan.reused)
+        levels = (a.achieved, a.potential, a.pillars)
+        record = (fields, findings, keys, a.profile, a.risk, areas, levels)
         data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
         self._file.seek(self._end)
         self._file.write(data)
@@ -83,8 +92,23 @@ class Spool(Sequence[ServiceAssessment]):
 
     def _load(self, offset: int, length: int) -> ServiceAssessment:
         self._file.seek(offset)
-        scan, profile, risk, areas, achieved, potential, pillars = pickle.loads(  # our own file
-            self._file.read(length)
+        record = pickle.loads(self._file.read(length))  # our own file
+        fields, findings, keys, profile, risk, areas, levels = record
+        achieved, potential, pillars = levels
+        service, head, signals, stack, notes, git = fields
+        scan = ServiceScan(
+            service=service,
+            head=head,
+            findings={
+                cid: Finding(cid, status, message, tuple(Evidence(*e) for e in evidence))
+                for cid, status, message, evidence in findings
+            },
+            signals=signals,
+            stack=stack,
+            notes=notes,
+            git=git,
+            cache_key=keys[0],
+            reused=keys[1],
         )
         table = self._table
         return ServiceAssessment(

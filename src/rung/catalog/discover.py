@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from rung.catalog.cache import DiscoveryCache
 from rung.catalog.central import CentralMerge, load_central
 from rung.catalog.entity import Service
 from rung.catalog.repos import find_repositories
@@ -72,27 +73,34 @@ def unique_names(services: Iterable[Service], warnings: list[str]) -> list[Servi
     return sorted(out, key=lambda s: (s.name, s.repo_path, s.root))
 
 
-def _read_all(repos: Sequence[str]) -> list[RepoScan]:
+def _read_all(repos: Sequence[str], scan: Callable[[str], RepoScan]) -> list[RepoScan]:
     """Each repository's services, a few at a time: the work is git processes and file
     reads, so threads overlap it (the order of `repos` is kept)."""
     import concurrent.futures as cf
     import os
 
     if len(repos) < 4:
-        return [scan_repository(r) for r in repos]
+        return [scan(r) for r in repos]
     with cf.ThreadPoolExecutor(min(8, 2 * (os.cpu_count() or 1))) as pool:
-        return list(pool.map(scan_repository, repos))
+        return list(pool.map(scan, repos))
 
 
-def discover(paths: Sequence[str], *, catalog: str | None = None) -> Discovery:
-    """Services of the repositories under `paths` (and of the central `catalog`, if given).
+def discover(
+    paths: Sequence[str], *, catalog: str | None = None, cache: DiscoveryCache | None = None
+) -> Discovery:
+    """Services of the repositories under `paths` (and of the central `catalog`, if given);
+    with `cache`, unchanged repositories are not read again (rung.catalog.cache).
 
     Raises ConfigError for a path that does not exist and for an unusable catalog file;
     problems inside repositories are warnings.
     """
     central = load_central(catalog) if catalog else None
     repos = find_repositories(paths)
-    scans = dict(zip(repos, _read_all(repos), strict=True))
+    scans = dict(
+        zip(repos, _read_all(repos, cache.scan if cache else scan_repository), strict=True)
+    )
+    if cache is not None:
+        cache.save(repos)
     catalog_warnings: list[str] = []
     if central is not None:
         entries, loaded_warnings = central

@@ -13,6 +13,7 @@ import os
 import re
 import stat
 from collections.abc import Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,13 +150,28 @@ def load_documents(text: str) -> tuple[list[YamlDoc], list[YamlProblem]]:
         start = resume
 
 
+# The files read_bounded is asked for (path, lstat before the read, None when missing),
+# while a discovery cache records what a repository's services depend on.
+READS: ContextVar[list[tuple[str, os.stat_result | None]] | None] = ContextVar(
+    "rung_catalog_reads", default=None
+)
+
+
 def read_bounded(path: str, *, inside: str | None = None, limit: int = MAX_DESCRIPTOR_BYTES) -> str:
     """Text of a regular file, never through a symlink, at most `limit` bytes.
 
     With `inside`, the file's real path must lie in that folder (no symlinked parent).
     Raises OSError (with a readable strerror) when the file cannot be used.
     """
-    st = os.lstat(path)
+    reads = READS.get()
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        if reads is not None:
+            reads.append((path, None))
+        raise
+    if reads is not None:  # noted before the read: a later change shows in the next stat
+        reads.append((path, st))
     if stat.S_ISLNK(st.st_mode):
         raise OSError(0, "symlink: not followed")
     if not stat.S_ISREG(st.st_mode):

@@ -104,9 +104,12 @@ def scan(
     context = None
     if store is not None:
         context = store.report_context(None, as_of=as_of, recorded_by=now, stability=ws.stability)
+    from rung.catalog.cache import DiscoveryCache, default_path
+
     result = execute_scan(
         list(paths),
         model,
+        discovery_cache=DiscoveryCache(default_path(paths), refresh=full),
         catalog=catalog,
         as_of=as_of,
         profile=profile,
