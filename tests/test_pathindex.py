@@ -115,3 +115,20 @@ def test_find_and_select_match_scans(seed: int) -> None:
     assert list(index.select(exts, names, rx, needles)) == want
     assert index.exts == tuple(ext(p) for p in paths)
     assert index.ordered(want[::-1], want[:3]) == tuple(want)
+
+
+def test_in_dir_groups_like_posixpath_for_odd_paths() -> None:
+    paths = ("a//b", "/b", "//c", "a/", "x", "a/b/", "a/b/c.yml", "a//", "/", "", "d/E.Yml")
+    index = PathIndex(paths)
+    folders = {posixpath.dirname(p) for p in paths}
+    for folder in folders:
+        assert index.in_dir(folder) == [p for p in paths if posixpath.dirname(p) == folder]
+        assert index.in_dir(folder, ("*.yml",)) == [
+            p
+            for p in paths
+            if posixpath.dirname(p) == folder
+            and fnmatch.fnmatchcase(posixpath.basename(p).lower(), "*.yml")
+        ]
+    assert index.with_base([""]) == tuple(p for p in paths if posixpath.basename(p) == "")
+    dup = PathIndex(("a", "b", "a"))
+    assert dup.ordered(["a", "b"]) == ("a", "b")

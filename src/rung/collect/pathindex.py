@@ -29,6 +29,30 @@ def glob_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{fnmatch.translate(p.lower())})" for p in patterns))
 
 
+@lru_cache(maxsize=4096)
+def _plan(
+    pats: tuple[str, ...],
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...], re.Pattern[str] | None]:
+    """How `PathIndex.find` answers lower-cased globs: exact base names, extensions
+    ("*.ext"), (prefix, suffix) pairs (one "*") and one regex for the other globs."""
+    names: list[str] = []
+    exts: list[str] = []
+    affixes: list[tuple[str, str]] = []
+    globs: list[str] = []
+    for pat in pats:
+        if not _GLOB_CHARS.intersection(pat):
+            names.append(pat)
+        elif "?" in pat or "[" in pat or pat.count("*") != 1:
+            globs.append(pat)
+        elif pat.startswith("*.") and "." not in pat[2:] and len(pat) > 2:
+            exts.append(pat[2:])
+        else:
+            head, _, tail = pat.partition("*")
+            affixes.append((head, tail))
+    rx = glob_regex(tuple(globs)) if globs else None
+    return tuple(names), tuple(exts), tuple(affixes), rx
+
+
 def _ext(path: str) -> str:
     base = path.rpartition("/")[2].lower()
     return base.rpartition(".")[2] if "." in base else ""
@@ -41,11 +65,24 @@ class PathIndex:
 
     def __init__(self, paths: Sequence[str]) -> None:
         self.paths: tuple[str, ...] = tuple(paths)
-        self._by_base: dict[str, list[int]] = {}
-        self._by_dir: dict[str, list[int]] = {}
+        by_base: dict[str, list[int]] = {}
+        by_dir: dict[str, list[int]] = {}
+        dirname = posixpath.dirname
         for i, p in enumerate(self.paths):
-            self._by_base.setdefault(posixpath.basename(p).lower(), []).append(i)
-            self._by_dir.setdefault(posixpath.dirname(p), []).append(i)
+            folder, sep, base = p.rpartition("/")
+            if folder[-1:] == "/" or (sep and not folder):  # "a//b", "/b": as posixpath does
+                folder = dirname(p)
+            low = base.lower()
+            if low in by_base:
+                by_base[low].append(i)
+            else:
+                by_base[low] = [i]
+            if folder in by_dir:
+                by_dir[folder].append(i)
+            else:
+                by_dir[folder] = [i]
+        self._by_base = by_base
+        self._by_dir = by_dir
         self._memo: dict[Any, Any] = {}
         self._by_ext: dict[str, list[int]] | None = None
         self._exts: tuple[str, ...] | None = None
@@ -76,25 +113,22 @@ class PathIndex:
         return self.memo(("find", pats), lambda: self._find(pats))
 
     def _find(self, pats: tuple[str, ...]) -> tuple[str, ...]:
+        names, exts, affixes, rx = _plan(pats)
+        by_base = self._by_base
         hits: set[int] = set()
-        globs: list[str] = []
-        for pat in pats:
-            if not _GLOB_CHARS.intersection(pat):
-                hits.update(self._by_base.get(pat, ()))
-            elif "?" in pat or "[" in pat or pat.count("*") != 1:
-                globs.append(pat)
-            elif pat.startswith("*.") and "." not in pat[2:] and len(pat) > 2:
-                hits.update(self._ext_groups().get(pat[2:], ()))  # "*.ext": an extension
-            else:  # one "*": a prefix and a suffix of the base name
-                head, _, tail = pat.partition("*")
-                for base in self._starting(head):
-                    if base.endswith(tail) and len(base) >= len(head) + len(tail):
-                        hits.update(self._by_base[base])
-        if globs:
-            rx = glob_regex(tuple(globs))
-            for base, idx in self._by_base.items():
-                if rx.match(base):
-                    hits.update(idx)
+        for name in names:
+            hits.update(by_base.get(name, ()))
+        if exts:
+            by_ext = self._ext_groups()
+            for ext in exts:
+                hits.update(by_ext.get(ext, ()))
+        for head, tail in affixes:  # one "*": a prefix and a suffix of the base name
+            for base in self._starting(head):
+                if base.endswith(tail) and len(base) >= len(head) + len(tail):
+                    hits.update(by_base[base])
+        if rx is not None:
+            for base in filter(rx.match, by_base):
+                hits.update(by_base[base])
         return tuple(self.paths[i] for i in sorted(hits))
 
     def _starting(self, head: str) -> Iterator[str]:
@@ -150,7 +184,9 @@ class PathIndex:
         hits.update(i for n in names for i in self._by_base.get(n, ()))
         hits.update(self.memo("newline_bases", self._newline_bases))
         if rx is not None:
-            hits.update(i for base, idx in self._by_base.items() if rx.fullmatch(base) for i in idx)
+            by_base = self._by_base
+            for base in filter(rx.fullmatch, by_base):
+                hits.update(by_base[base])
         if needles:
             hits.update(self._containing(needles))
         return tuple(self.paths[i] for i in sorted(hits))
@@ -191,9 +227,17 @@ class PathIndex:
     def ordered(self, *groups: Iterable[str]) -> tuple[str, ...]:
         """The distinct paths of `groups` (paths of this index) in the order of `paths`."""
         position = self.memo(
-            "position", lambda: {p: i for i, p in reversed(list(enumerate(self.paths)))}
+            "position",
+            lambda: dict(
+                zip(reversed(self.paths), range(len(self.paths) - 1, -1, -1), strict=True)
+            ),
         )
         return tuple(sorted({p for g in groups for p in g}, key=position.__getitem__))
+
+    def _positions(self) -> dict[str, int]:
+        """Path -> the index of its first occurrence."""
+        paths = self.paths
+        return dict(zip(reversed(paths), range(len(paths) - 1, -1, -1), strict=True))
 
     def lower_map(self) -> dict[str, str]:
         """Lower-cased path -> path (the last of those lower-casing alike)."""
@@ -214,4 +258,4 @@ class PathIndex:
         if not pats:
             return []
         rx = glob_regex(pats)
-        return [p for p in (self.paths[i] for i in idx) if rx.match(posixpath.basename(p).lower())]
+        return [p for p in (self.paths[i] for i in idx) if rx.match(p.rpartition("/")[2].lower())]

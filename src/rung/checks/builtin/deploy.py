@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from rung.checks import yamlfast
 from rung.checks.base import (
     CheckSpec,
     Evidence,
@@ -29,11 +30,6 @@ from rung.checks.base import (
     passed,
 )
 from rung.collect.facts import ServiceFacts
-
-try:
-    _Loader: type[Any] = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML without libyaml
-    _Loader = yaml.SafeLoader
 
 MAX_EVIDENCE = 5
 MAX_WALK = 50_000
@@ -57,7 +53,7 @@ def is_yaml(path: str) -> bool:
 def yaml_load(text: str) -> tuple[bool, Any]:
     """(ok, data) of one YAML document; never raises."""
     try:
-        return True, yaml.load(text, Loader=_Loader)
+        return True, yamlfast.load(text)
     except _YAML_ERRORS:
         return False, None
 
@@ -66,7 +62,7 @@ def yaml_load(text: str) -> tuple[bool, Any]:
 def yaml_all(text: str) -> tuple[bool, tuple[Any, ...]]:
     """(ok, documents) of a multi-document YAML text; never raises."""
     try:
-        return True, tuple(yaml.load_all(text, Loader=_Loader))
+        return True, tuple(yaml.load_all(text, Loader=yamlfast.SafeLoader))
     except _YAML_ERRORS:
         return False, ()
 
