@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import pickle
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import IO, NamedTuple, overload
 
 from rung.assess.levels import AreaResult
 from rung.assess.service import ServiceAssessment, ServiceScan
-from rung.checks.base import Evidence, Finding
+from rung.checks.base import Evidence, Finding, Status
 
 
 class Brief(NamedTuple):
@@ -99,10 +99,7 @@ class Spool(Sequence[ServiceAssessment]):
         scan = ServiceScan(
             service=service,
             head=head,
-            findings={
-                cid: Finding(cid, status, message, tuple(Evidence(*e) for e in evidence))
-                for cid, status, message, evidence in findings
-            },
+            findings=_Findings(findings),
             signals=signals,
             stack=stack,
             notes=notes,
@@ -141,6 +138,46 @@ class Spool(Sequence[ServiceAssessment]):
         self._sort()
         for _, off, n in list(self._index):
             yield self._load(off, n)
+
+
+_Compact = list[tuple[str, Status, str, list[tuple[str, int | None, str]]]]
+
+
+class _Findings(Mapping[str, Finding]):
+    """A spooled service's findings, made into Finding objects on first use (storing a
+    reused scan copies its stored rows and never looks at them)."""
+
+    __slots__ = ("_compact", "_made")
+
+    def __init__(self, compact: _Compact) -> None:
+        self._compact: _Compact | None = compact
+        self._made: dict[str, Finding] | None = None
+
+    def _findings(self) -> dict[str, Finding]:
+        if self._made is None:
+            self._made = {
+                cid: Finding(cid, status, message, tuple(Evidence(*e) for e in evidence))
+                for cid, status, message, evidence in self._compact or ()
+            }
+            self._compact = None
+        return self._made
+
+    def __getitem__(self, key: str) -> Finding:
+        return self._findings()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._findings())
+
+    def __len__(self) -> int:
+        return len(self._compact) if self._compact is not None else len(self._findings())
+
+    def __eq__(self, other: object) -> bool:
+        return dict(self._findings()) == other if isinstance(other, Mapping) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return dict, (self._findings(),)
 
 
 def reused_count(assessments: Sequence[ServiceAssessment]) -> int:

@@ -17,6 +17,10 @@ class FactorPoints:
     value: object
     points: int
 
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # the constructor: far cheaper to unpickle than a frozen dataclass's __setstate__
+        return FactorPoints, (self.factor, self.signal, self.value, self.points)
+
     def to_json(self) -> dict[str, object]:
         return {
             "factor": self.factor,
@@ -36,6 +40,10 @@ class RiskResult:
     pin_reason: str | None = None
     stability: StabilityState | None = None  # None: computed without stability
     critical_chain: tuple[str, ...] = ()  # (root, ..., self) when on the critical path
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        fields = (self.level, self.computed_level, self.points, self.explanation, self.pinned)
+        return RiskResult, (*fields, self.pin_reason, self.stability, self.critical_chain)
 
     @property
     def raw_level(self) -> int:
