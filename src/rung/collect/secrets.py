@@ -26,7 +26,12 @@ per-line, per-plugin Python overhead). Here:
    line that is no `[section]`): they would give no lines, so nothing changes; and its
    YAML transformer (a pure-Python parse, once most of this scan's cost) is replaced
    by `rung.collect.yamllines.yaml_lines`, which gives the same lines from PyYAML's C
-   parser, or says it cannot vouch for a file (then theirs runs).
+   parser, or says it cannot vouch for a file (then theirs runs);
+5. the process remembers, within bounds, the lines where no plugin found anything (per
+   detect-secrets file type: see `_Engine._scan_line` for why that is exact) and the
+   YAML lines of each text (`yaml_lines` is a pure function of it): templated lines
+   and manifests recur across files and repositories. detect-secrets' file-name
+   filters run as plain calls when they are its pure name tests.
 
 Deliberate differences from a plain detect-secrets run (checks.md defines a secret as a
 private key block, a cloud access key, a token pattern, or a high-entropy assignment to
@@ -51,12 +56,14 @@ from __future__ import annotations
 import atexit
 import bisect
 import copy
+import inspect
 import io
 import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
+from itertools import accumulate
 from typing import Any, cast
 
 from rung.collect.facts import SecretHit
@@ -132,7 +139,16 @@ def _trie(words: Sequence[str]) -> str:
 
 _ANY_LITERAL = re.compile(_trie(_LITERALS))
 _COMPILED = {p: re.compile(p) for _, pats in _PLUGIN_NEEDS.values() for p in pats}
-_PATTERNS = tuple(_COMPILED.values())
+# Gates: a substring that every match of a slow pattern (one that starts with a class,
+# not a literal) holds, as a pattern that the regex engine finds fast (it starts with a
+# literal). A text where the gate finds nothing holds no match of the pattern.
+_GATES: dict[str, str] = {
+    r"[MNO][a-zA-Z\d_-]{23,25}\.[a-zA-Z\d_-]{6}\.": r"\.[a-zA-Z\d_-]{6}\.",
+    r"\d{8,10}:[0-9A-Za-z_-]{35}": r":[0-9A-Za-z_-]{35}",
+}
+_GATED = tuple(
+    (re.compile(_GATES[p]) if p in _GATES else None, compiled) for p, compiled in _COMPILED.items()
+)
 
 # High-entropy plugins need a secret-like *name* on the line: one that only occurs inside
 # a long random value (`secure: "...PwauTh..."`, an encrypted Travis variable) is none.
@@ -215,31 +231,43 @@ def _has_long_line(text: str) -> bool:
 
 
 def has_candidate(text: str) -> bool:
-    return _ANY_LITERAL.search(text.lower()) is not None or any(p.search(text) for p in _PATTERNS)
+    """Whether `text` holds a literal some plugin needs (case-insensitively) or a match
+    of a plugin's pattern."""
+    if _ANY_LITERAL.search(text.lower()) is not None:
+        return True
+    for gate, pattern in _GATED:
+        if (gate is None or gate.search(text) is not None) and pattern.search(text) is not None:
+            return True
+    return False
 
 
 def candidate_lines(lines: Sequence[str]) -> list[int]:
-    """1-based numbers of the lines that hold a candidate."""
-    starts: list[int] = []
-    pos = 0
-    for line in lines:
-        starts.append(pos)
-        pos += len(line) + 1
+    """1-based numbers of the lines that hold a candidate (`has_candidate(line)`).
+
+    The lines are searched joined by "\\n": no literal and no pattern match holds a
+    line break, so each match lies within one line. A search from the start of a line
+    finds the leftmost match at or after it, so searching again from the start of the
+    line after each match's line marks every line holding a match, once."""
+    starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
     joined = "\n".join(lines)
     low = joined.lower()
     if len(low) != len(joined):  # lower-casing changed lengths: go line by line
         return [n for n, line in enumerate(lines, 1) if has_candidate(line)]
     found: set[int] = set()
-    for lit in _LITERALS:
-        i = low.find(lit)
-        while i != -1:
-            k = bisect.bisect_right(starts, i) - 1
-            found.add(k)
-            i = low.find(lit, starts[k + 1]) if k + 1 < len(starts) else -1
-    for pat in _PATTERNS:
-        for m in pat.finditer(joined):
-            found.add(bisect.bisect_right(starts, m.start()) - 1)
+    _mark(_ANY_LITERAL, low, starts, found)
+    for gate, pattern in _GATED:
+        if gate is None or gate.search(joined) is not None:
+            _mark(pattern, joined, starts, found)
     return sorted(k + 1 for k in found)
+
+
+def _mark(regex: re.Pattern[str], text: str, starts: list[int], found: set[int]) -> None:
+    """Add to `found` the index of each line (starting at `starts`) that holds a match."""
+    match = regex.search(text)
+    while match is not None:
+        k = bisect.bisect_right(starts, match.start()) - 1
+        found.add(k)
+        match = regex.search(text, starts[k + 1])
 
 
 class _Engine:
@@ -251,21 +279,65 @@ class _Engine:
         from detect_secrets.transformers import get_transformers
         from detect_secrets.transformers.exceptions import ParsingError
         from detect_secrets.util.code_snippet import get_code_snippet
+        from detect_secrets.util.filetype import determine_file_type
 
         self._scan = scan
         self._plugins = get_plugins()
+        self._file_type = determine_file_type
+        # (line, file type) -> True: no applicable plugin finds anything on that line
+        self._nothing: dict[tuple[str, Any], bool] = {}
+        pure_lines, pure_strings = _pure_analyzers()
+        self._cacheable = all(
+            type(p).analyze_line in pure_lines and type(p).analyze_string in pure_strings
+            for p in self._plugins
+        )
         self._transformers: list[Any] = list(get_transformers())
         self._parsing_error: type[Exception] = ParsingError
         self._snippet = get_code_snippet
+        self._name_filters = _name_filters(scan.get_filters_with_parameter("filename"))
+        # content -> yaml_lines(content) (a list never changed), None, or _UNSURE
+        self._yaml: dict[str, list[str] | object | None] = {}
+        self._yaml_chars = 0
 
     def scan(self, path: str, text: str) -> list[SecretHit]:
-        if self._scan._is_filtered_out(required_filter_parameters=["filename"], filename=path):
+        if self._file_filtered(path):
             return []
         for lines in self._line_sets(path, text):
             found = self._scan_lines(path, lines)
             if found:
                 return found
         return []
+
+    def _file_filtered(self, path: str) -> bool:
+        """`core.scan._is_filtered_out(["filename"], filename=path)`. When every filter
+        that takes a file name is one of detect-secrets' pure name tests (or needs more
+        than the name, so that call skips it), those tests run directly and their call
+        only runs for a file they filter (to log as it does)."""
+        if self._name_filters is None or any(test(path) for test in self._name_filters):
+            return bool(
+                self._scan._is_filtered_out(required_filter_parameters=["filename"], filename=path)
+            )
+        return False
+
+    def _yaml_lines(self, content: str) -> list[str] | None:
+        """`yaml_lines(content)`, remembered for the process (a pure function of the text;
+        templated manifests recur across repositories). Raises Unsure as it does."""
+        if content in self._yaml:
+            found = self._yaml[content]
+        else:
+            try:
+                found = yaml_lines(content)
+            except Unsure:
+                found = _UNSURE
+            if len(content) <= _CACHED_YAML:
+                if self._yaml_chars + len(content) > _CACHED_YAML_CHARS:
+                    self._yaml.clear()  # memory stays bounded
+                    self._yaml_chars = 0
+                self._yaml[content] = found
+                self._yaml_chars += len(content)
+        if found is _UNSURE:
+            raise Unsure
+        return cast("list[str] | None", found)
 
     def _line_sets(self, path: str, text: str) -> Iterator[list[str]]:
         """What detect-secrets' scan_file reads: transformed lines (YAML, ini) or the
@@ -291,7 +363,7 @@ class _Engine:
             if name == "YAMLTransformer":
                 content = _universal(text) if content is None else content
                 try:
-                    fast = yaml_lines(content)
+                    fast = self._yaml_lines(content)
                 except Unsure:
                     pass  # outside what yaml_lines reproduces: run theirs
                 else:
@@ -309,21 +381,41 @@ class _Engine:
 
     def _scan_lines(self, path: str, lines: list[str]) -> list[SecretHit]:
         out: set[tuple[int, str]] = set()
+        file_type = self._file_type(path)
         for number in candidate_lines([ln.rstrip("\n") for ln in lines]):
-            out.update((number, kind) for kind in self._scan_line(path, lines, number))
+            out.update((number, kind) for kind in self._scan_line(path, lines, number, file_type))
         return [SecretHit(path=path, line=n, type=kind) for n, kind in sorted(out)]
 
-    def _scan_line(self, path: str, lines: list[str], number: int) -> Iterator[str]:
+    def _scan_line(
+        self, path: str, lines: list[str], number: int, file_type: object = None
+    ) -> Iterator[str]:
         """Secret types found on one line, as core.scan._process_line_based_plugins
         finds them, with the plugins that cannot match the line skipped and the (pure)
-        filters applied only to what a plugin found."""
+        filters applied only to what a plugin found.
+
+        Lines where no plugin found anything are remembered for the process (most
+        candidate lines, `apiVersion: apps/v1` or `password: ${DB_PASSWORD}`, recur across
+        files and repositories). Exact: what a plugin finds on a line (`analyze_line`, the
+        functions in _PURE_ANALYZE_LINE) depends on the line, on the file name only
+        through detect-secrets' file type (KeywordDetector picks its regexes by it) and
+        on the context not at all when nothing is found (it is only used to verify a
+        found value); the plugins' settings live as long as this engine (and its
+        cache). Filters and the context only judge what a plugin found, so a line where
+        every applicable plugin found nothing yields nothing whatever the file or its
+        other lines. A plugin that raises leaves nothing remembered."""
         line = lines[number - 1].rstrip()
+        key = (line, file_type)
+        cache = self._cacheable and file_type is not None and len(line) <= _CACHED_LINE
+        if cache and key in self._nothing:
+            return
         context = self._snippet(lines=lines, line_number=number)
         line_ok: bool | None = None
+        found = False
         for plugin in _applicable(self._plugins, line):
             for secret in plugin.analyze_line(
                 filename=path, line=line, line_number=number, context=context
             ):
+                found = True
                 if line_ok is None:
                     line_ok = not self._filtered(
                         ["line"], filename=path, line=line, context=context
@@ -348,9 +440,58 @@ class _Engine:
                     )
                 ):
                     yield str(secret.type)
+        if cache and not found:
+            if len(self._nothing) >= _CACHED_LINES:
+                self._nothing.clear()  # memory stays bounded
+            self._nothing[key] = True
 
     def _filtered(self, params: list[str], **kwargs: Any) -> bool:
         return bool(self._scan._is_filtered_out(required_filter_parameters=params, **kwargs))
+
+
+# The line cache: at most this many lines of at most this many characters (~10 MB).
+_CACHED_LINES = 1 << 15
+_CACHED_LINE = 300
+# The YAML cache: texts of at most _CACHED_YAML characters, _CACHED_YAML_CHARS in all.
+_CACHED_YAML = 1 << 15
+_CACHED_YAML_CHARS = 1 << 22
+_UNSURE = object()
+
+
+def _name_filters(filters: Sequence[Any]) -> list[Callable[[str], Any]] | None:
+    """The tests `_is_filtered_out(["filename"], filename=...)` runs, as functions of the
+    name, or None when one is not known to be a pure function of the name only."""
+    from detect_secrets.filters import heuristic
+
+    pure = {heuristic.is_lock_file, heuristic.is_non_text_file, heuristic.is_swagger_file}
+    tests: list[Callable[[str], Any]] = []
+    for test in filters:
+        if test in pure:
+            tests.append(test)
+            continue
+        try:
+            inspect.signature(test).bind(filename="")
+        except TypeError:
+            continue  # needs more than the name: their call skips it (a TypeError)
+        return None
+    return tests
+
+
+def _pure_analyzers() -> tuple[frozenset[Any], frozenset[Any]]:
+    """detect-secrets' analyze_line and analyze_string functions whose result depends
+    only on the line and the file type (checked against the plugins at set-up: a plugin
+    with another one turns the line cache off)."""
+    from detect_secrets.plugins.base import BasePlugin, RegexBasedDetector
+    from detect_secrets.plugins.high_entropy_strings import HighEntropyStringsPlugin
+    from detect_secrets.plugins.jwt import JwtTokenDetector
+    from detect_secrets.plugins.keyword import KeywordDetector
+
+    lines = (BasePlugin, HighEntropyStringsPlugin, KeywordDetector)
+    strings = (RegexBasedDetector, HighEntropyStringsPlugin, JwtTokenDetector, KeywordDetector)
+    return (
+        frozenset(c.__dict__["analyze_line"] for c in lines),
+        frozenset(c.__dict__["analyze_string"] for c in strings),
+    )
 
 
 def _without_values(low: str) -> str:
@@ -358,12 +499,25 @@ def _without_values(low: str) -> str:
     return _VALUE_RUN.sub(lambda m: "" if any(c.isdigit() for c in m.group()) else m.group(), low)
 
 
+def _needs(literals: Sequence[str], patterns: Sequence[str]) -> tuple[Any, Any]:
+    """A plugin's needs as two searches: any of its literals, any of its patterns."""
+    return (
+        re.compile(_trie(literals)) if literals else None,
+        re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None,
+    )
+
+
+_NEEDS = {kind: _needs(*needs) for kind, needs in _PLUGIN_NEEDS.items()}
+
+
 def _applicable(plugins: Sequence[Any], line: str) -> Iterator[Any]:
+    """The plugins that can find something on `line`: those whose literal (in the
+    lower-cased line) or pattern is there (`_PLUGIN_NEEDS`), and those with no needs."""
     low = line.lower()
     names: str | None = None
     for plugin in plugins:
         kind = type(plugin).__name__
-        needs = _PLUGIN_NEEDS.get(kind)
+        needs = _NEEDS.get(kind)
         if needs is None:
             yield plugin
             continue
@@ -372,7 +526,9 @@ def _applicable(plugins: Sequence[Any], line: str) -> Iterator[Any]:
         if kind in _NAMED_PLUGINS:  # the secret-like name must be outside the value itself
             names = _without_values(low) if names is None else names
             text = names
-        if any(lit in text for lit in literals) or any(_COMPILED[p].search(line) for p in patterns):
+        if (literals is not None and literals.search(text) is not None) or (
+            patterns is not None and patterns.search(line) is not None
+        ):
             yield plugin
 
 
