@@ -223,3 +223,28 @@ def test_backends_by_option() -> None:
         assert (pool.name, pool.slots) == ("local", 2)
     finally:
         pool.close()
+
+
+def _shared_size(value: Any) -> tuple[int, int]:
+    """In a worker: the length of the shared value it resolves to, and its process id."""
+    from rung.executors import resolve
+
+    return len(resolve(value)), os.getpid()
+
+
+def test_shared_values_reach_pool_workers_once_not_with_each_task() -> None:
+    import pickle
+
+    big = "x" * 200_000
+    backend = open_backend(None, 2, shared={"model": big})
+    handle = backend.share("model")
+    assert len(pickle.dumps(handle)) < 200  # what each task carries
+    try:
+        results = [backend.submit(_shared_size, handle).result(timeout=60) for _ in range(6)]
+    finally:
+        backend.close()
+    assert {size for size, _ in results} == {200_000}
+    inline = open_backend(None, 1, shared={"model": big})
+    assert inline.share("model") is big
+    with pytest.raises(KeyError):
+        backend.share("other")

@@ -27,7 +27,7 @@ import concurrent.futures as cf
 import os
 import signal
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -51,6 +51,9 @@ class Backend(Protocol):
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]: ...
 
+    def share(self, key: str) -> Any:
+        """What to pass to tasks for the shared value `key` (see open_backend)."""
+
     def recycle(self) -> None:
         """A task is stuck: stop using the workers that may hold it."""
 
@@ -62,12 +65,41 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+class Shared:
+    """Stands for a value every task needs (the model) in a task's arguments: a pool's
+    workers get the value once, when they start, instead of with every task."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+_SHARED: dict[str, Any] = {}  # in a pool worker: the shared values by key
+
+
+def resolve(value: Any) -> Any:
+    """A task argument as the task uses it (a Shared stand-in becomes its value)."""
+    return _SHARED[value.key] if isinstance(value, Shared) else value
+
+
+def _start_worker(shared: dict[str, Any]) -> None:
+    _ignore_sigint()
+    _SHARED.update(shared)
+
+
 class InlineBackend:
     """Runs each task at submit time, in this process (one worker, no timeout)."""
 
     name = "inline"
     slots = 1
     enforces_timeout = False
+
+    def __init__(self, shared: Mapping[str, Any] | None = None) -> None:
+        self._shared = dict(shared or {})
+
+    def share(self, key: str) -> Any:
+        return self._shared[key]
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]:
         fut: cf.Future[Any] = cf.Future()
@@ -91,13 +123,21 @@ class PoolBackend:
     name = "local"
     enforces_timeout = True
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, shared: Mapping[str, Any] | None = None) -> None:
         self.slots = workers
+        self._shared = dict(shared or {})
         self._pool = self._new()
         self._retired: list[list[Any]] = []  # worker processes of retired pools
 
     def _new(self) -> cf.ProcessPoolExecutor:
-        return cf.ProcessPoolExecutor(max_workers=self.slots, initializer=_ignore_sigint)
+        return cf.ProcessPoolExecutor(
+            max_workers=self.slots, initializer=_start_worker, initargs=(self._shared,)
+        )
+
+    def share(self, key: str) -> Any:
+        if key not in self._shared:
+            raise KeyError(key)
+        return Shared(key)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]:
         return self._pool.submit(fn, *args)
@@ -169,8 +209,12 @@ class DaskBackend:
     name = "dask"
     enforces_timeout = False  # the worker does
 
-    def __init__(self, address: str, timeout: float | None = None) -> None:
+    def __init__(
+        self, address: str, timeout: float | None = None, shared: Mapping[str, Any] | None = None
+    ) -> None:
         self._timeout = timeout
+        self._shared = dict(shared or {})
+        self._scattered: dict[str, Any] = {}
         distributed = import_distributed(address)
         try:
             self._client: Any = distributed.Client(address, timeout=30, set_as_default=False)
@@ -178,6 +222,14 @@ class DaskBackend:
             raise ExecutorError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
         self.slots = 8 * max(1, sum(self._client.nthreads().values()))
         self._executor: cf.Executor = self._client.get_executor(pure=False)
+
+    def share(self, key: str) -> Any:
+        """A Dask future of the value, sent to every worker once (Dask hands tasks the
+        value in place of a future among their arguments)."""
+        if key not in self._scattered:
+            value = self._shared[key]
+            self._scattered[key] = self._client.scatter(value, broadcast=True, hash=False)
+        return self._scattered[key]
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]:
         if self._timeout is not None:
@@ -213,16 +265,25 @@ def dask_address(spec: str) -> str:
     return spec
 
 
-def open_backend(spec: str | None, jobs: int | None, *, timeout: float | None = None) -> Backend:
-    """The backend for `--executor SPEC` and `--jobs N` (see the module docstring)."""
+def open_backend(
+    spec: str | None,
+    jobs: int | None,
+    *,
+    timeout: float | None = None,
+    shared: Mapping[str, Any] | None = None,
+) -> Backend:
+    """The backend for `--executor SPEC` and `--jobs N` (see the module docstring).
+    `shared` holds values every task needs: `backend.share(key)` gives what to put in a
+    task's arguments instead (each worker gets the value once), `resolve` in the task
+    turns it back into the value."""
     if spec in (None, "", "local"):
         workers = jobs or os.cpu_count() or 1
         if workers == 1 and timeout is None:
-            return InlineBackend()
-        return PoolBackend(workers)
+            return InlineBackend(shared)
+        return PoolBackend(workers, shared)
     assert spec is not None
     if spec.startswith(_SCHEMES) and len(spec.split("://", 1)[1]) > 0:
-        return DaskBackend(dask_address(spec), timeout)
+        return DaskBackend(dask_address(spec), timeout, shared)
     raise ExecutorError(
         f"unknown executor {spec!r}: use 'local', dask://HOST:PORT or tcp://HOST:PORT"
     )

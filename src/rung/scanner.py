@@ -66,8 +66,10 @@ def scan_repository(
     from rung.collect.files import under
     from rung.collect.signals import git_signals
     from rung.collect.stack import stack_facts
+    from rung.executors import resolve
     from rung.incremental import cache_key
 
+    model = resolve(model)  # the model itself, or the executor's stand-in for it
     registry = default_registry().with_checks(custom_checks(model.checks))
     specs = list(registry)
     out: list[ServiceScan] = []
@@ -274,9 +276,11 @@ def _collect(
     if not by_repo:
         return
     local = executor in (None, "", "local")
-    backend = open_backend(executor, 1 if local and len(by_repo) == 1 else jobs, timeout=timeout)
+    workers = 1 if local and len(by_repo) == 1 else jobs
+    backend = open_backend(executor, workers, timeout=timeout, shared={"model": spec.model})
+    model = backend.share("model")  # sent to each worker once, not with every task
     items = (
-        (repo, (repo, svcs, spec.model, spec.as_of, spec.live, spec.model_hash, spec.suite))
+        (repo, (repo, svcs, model, spec.as_of, spec.live, spec.model_hash, spec.suite))
         for repo, svcs in by_repo.items()
     )
     for outcome in run_tasks(backend, task, items, timeout=timeout):
