@@ -304,3 +304,37 @@ def test_health_endpoint_from_actuator_dependency(tmp_path: Path) -> None:
     assert f.evidence[0].message == (
         "Spring Boot actuator: org.springframework.boot:spring-boot-starter-actuator"
     )
+
+
+def _file_health_reference(path: str, ext: str, text: str) -> list[Evidence]:
+    """Every route pattern of the extension when the lower-cased text holds a health word,
+    then every framework pattern of the extension, each where one gate literal is."""
+    low = text.lower()
+    out: list[Evidence] = []
+    if any(w in low for w in obs._PREFILTER_WORDS):
+        out += obs._routes(path, text, ext)
+    for _, gate, pattern, message in obs._FRAMEWORK_BY_EXT.get(ext, ()):
+        if any(g in (low if g.islower() else text) for g in gate):
+            m = pattern.search(text)
+            if m is not None:
+                out.append(Evidence(path, text.count("\n", 0, m.start()) + 1, message))
+    return out
+
+
+def test_file_health_equals_its_reference() -> None:
+    import random
+
+    pieces = [
+        '@app.get("/health")\n', 'router.get("/ping", h)\n', "app.MapHealthChecks(\"/h\")\n",
+        ".MapHealthChecks(", "grpc.health.v1", "HealthStatusManager", "health.NewServer()",
+        "HealthServicer(", "management.endpoints.web\n", "management:\n  endpoints:\n",
+        "rails/health#show", '[Route("api/[controller]")]\npublic class HealthController\n',
+        "Ready", "STATUS", "x", "\n", '"/livez"', 'get "/status"\n', "Grpc.Health.V1",
+    ]  # fmt: skip
+    exts = sorted(obs._HEALTH_EXTS)
+    rng = random.Random(3)
+    for _ in range(3000):
+        text = "".join(rng.choices(pieces, k=rng.randrange(0, 6)))
+        ext = rng.choice(exts)
+        path = f"src/app.{ext}"
+        assert obs._file_health(path, ext, text) == _file_health_reference(path, ext, text)

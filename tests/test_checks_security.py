@@ -204,3 +204,21 @@ def test_static_analysis_from_a_dependency_manifest(tmp_path: Path) -> None:
     f = run(tmp_path, sec.static_analysis, {"Gemfile": gemfile})
     assert f.status is Status.PASS
     assert paths(f) == [("Gemfile", 5)]
+
+
+def test_any_sast_prefilter_matches_when_a_tool_pattern_does() -> None:
+    import random
+
+    from rung.checks.builtin.security import _ANY_SAST, SAST_TOOLS
+
+    pieces = [
+        "codeql", "-action", " database", "\tgithub", "semgrep", "Security/SAST.gitlab-ci.yml",
+        "BANDIT", "bandit_", "gosec", "gosecx", "spotbugs", "find-sec-bugs", "brakeman",
+        "sonar-scanner", "sonar:sonar", "snyk", " test", "snyk/actions", '"snyk" :',
+        "trivy", "grype", "anchore/scan-action", "checkov", "\n", " ", "x", "\u017f", "\u212a",
+    ]  # fmt: skip
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choices(pieces, k=rng.randrange(0, 6)))
+        want = any(p.search(text) for p in SAST_TOOLS.values())
+        assert (_ANY_SAST.search(text) is not None) == want, text

@@ -187,20 +187,40 @@ _FRAMEWORK_BY_EXT = {
 }
 
 
-def _framework_health(path: str, ext: str, text: str, low: str) -> Iterator[Evidence]:
-    for _, gate, pattern, message in _FRAMEWORK_BY_EXT.get(ext, ()):
-        if any(g in (low if g.islower() else text) for g in gate):
-            line = first_line(text, pattern)
-            if line is not None:
-                yield Evidence(path, line, message)
+# extension -> (its framework entries as ((literal, whether it is lower-case), ...),
+# pattern, message), whether its route patterns apply)
+_HEALTH_PLAN = {
+    ext: (
+        tuple(
+            (tuple((g, g.islower()) for g in gate), pattern, message)
+            for _, gate, pattern, message in _FRAMEWORK_BY_EXT.get(ext, ())
+        ),
+        ext in ROUTE_PATTERNS,
+    )
+    for ext in _HEALTH_EXTS
+}
 
 
 def _file_health(path: str, ext: str, text: str) -> list[Evidence]:
-    """Health evidence of one source file, whoever calls it (test files included)."""
+    """Health evidence of one source file, whoever calls it (test files included): its
+    health routes (when the lower-cased text holds a health word), then its frameworks'
+    health endpoints (`_FRAMEWORK_BY_EXT`) whose gate literal the text holds."""
+    frameworks, routed = _HEALTH_PLAN.get(ext, ((), ext in ROUTE_PATTERNS))
     low = text.lower()
-    prefilter = any(w in low for w in _PREFILTER_WORDS)
-    routes = _routes(path, text, ext) if prefilter else ()
-    return [*routes, *_framework_health(path, ext, text, low)]
+    out: list[Evidence] = []
+    if routed:
+        for w in _PREFILTER_WORDS:
+            if w in low:
+                out.extend(_routes(path, text, ext))
+                break
+    for gate, pattern, message in frameworks:
+        for g, lower in gate:
+            if g in (low if lower else text):
+                line = first_line(text, pattern)
+                if line is not None:
+                    out.append(Evidence(path, line, message))
+                break
+    return out
 
 
 def _health_evidence(facts: ServiceFacts) -> Iterator[Evidence]:

@@ -221,11 +221,27 @@ def _ci_scan(paths: Sequence[str], bases: Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
-def _tool_hits(path: str, text: str, where: str) -> Iterator[Evidence]:
+# matches where any of SAST_TOOLS' patterns matches (same flags, no groups): one pass
+# tells whether a file may name a tool at all
+_ANY_SAST = re.compile("|".join(f"(?:{p.pattern})" for p in SAST_TOOLS.values()), re.I | re.M)
+
+
+def _tool_hits(path: str, text: str, where: str) -> list[Evidence]:
+    if _ANY_SAST.search(text) is None:
+        return []
+    out: list[Evidence] = []
     for tool, pattern in SAST_TOOLS.items():
         line = first_line(text, pattern)
         if line is not None:
-            yield Evidence(path, line, f"{tool} {where}")
+            out.append(Evidence(path, line, f"{tool} {where}"))
+    return out
+
+
+def _repo_tool_hits(facts: ServiceFacts, path: str, where: str) -> tuple[Evidence, ...]:
+    """`_tool_hits` of a repository file, once per repository (its services share it)."""
+    key = ("security.tool_hits", path, where)
+    text = facts.texts.get(path, "")
+    return facts.repo_index.memo(key, lambda: tuple(_tool_hits(path, text, where)))
 
 
 def _config_candidates(facts: ServiceFacts) -> frozenset[str]:
@@ -264,7 +280,7 @@ def _config_evidence(facts: ServiceFacts) -> Iterator[Evidence]:
                 if line is not None:
                     yield Evidence(p, line, "Bandit configuration")
                     continue
-            yield from _tool_hits(p, text, "in the build")
+            yield from _repo_tool_hits(facts, p, "in the build")
 
 
 def _top_level_repo(facts: ServiceFacts) -> tuple[str, ...]:
@@ -278,7 +294,7 @@ def _top_level_repo(facts: ServiceFacts) -> tuple[str, ...]:
 
 def _static_evidence(facts: ServiceFacts) -> Iterator[Evidence]:
     for p in _ci_files(facts):
-        yield from _tool_hits(p, facts.texts.get(p, ""), "in CI")
+        yield from _repo_tool_hits(facts, p, "in CI")
     yield from _config_evidence(facts)
     yield from dep_evidence(deps_matching(facts, SAST_DEPS), "security analyser dependency")
 

@@ -190,14 +190,21 @@ def _integration_evidence(facts: ServiceFacts, path: str, rel: str) -> Evidence 
     d, in_tree = _integration_folder(folder, test_name)
     if d is not None:
         return Evidence(path, None, f"integration test folder {d}/")
-    if "IT" in name and _FAILSAFE.fullmatch(name):
-        return Evidence(path, None, "integration test file")
-    if not _may_be_integration(name):
-        return None
-    test_like = in_tree or test_name or _names_tests(tokens(name.rpartition(".")[0] or name))
-    if test_like and _file_is_integration(name):
+    if _integration_file(name, in_tree or test_name):
         return Evidence(path, None, "integration test file")
     return None
+
+
+@lru_cache(maxsize=1 << 16)
+def _integration_file(name: str, test_context: bool) -> bool:
+    """Whether a file name is an integration test's, in a test tree or with a test name
+    (`test_context`) or not."""
+    if "IT" in name and _FAILSAFE.fullmatch(name):
+        return True
+    if not _may_be_integration(name):
+        return False
+    test_like = test_context or _names_tests(tokens(name.rpartition(".")[0] or name))
+    return test_like and _file_is_integration(name)
 
 
 @check("tests.integration", "Integration or end-to-end tests exist")
@@ -239,7 +246,7 @@ def _locust(path: str, text: str | None) -> Evidence | None:
     name = posixpath.basename(path).lower()
     if name.startswith("locustfile") and name.endswith(".py"):
         return Evidence(path, None, "Locust locustfile")
-    if name.endswith(".py") and text is not None:
+    if name.endswith(".py") and text is not None and "locust" in text:
         line = first_line(text, _LOCUST)
         if line is not None:
             return Evidence(path, line, "Locust script")
@@ -247,7 +254,7 @@ def _locust(path: str, text: str | None) -> Evidence | None:
 
 
 def _k6(path: str, text: str | None) -> Evidence | None:
-    if text is None or _ext(path) not in {"js", "mjs", "cjs", "ts"}:
+    if text is None or _ext(path) not in {"js", "mjs", "cjs", "ts"} or "k6" not in text:
         return None
     line = first_line(text, _K6)
     return Evidence(path, line, "k6 script") if line is not None else None
