@@ -222,3 +222,29 @@ def test_any_sast_prefilter_matches_when_a_tool_pattern_does() -> None:
         text = "".join(rng.choices(pieces, k=rng.randrange(0, 6)))
         want = any(p.search(text) for p in SAST_TOOLS.values())
         assert (_ANY_SAST.search(text) is not None) == want, text
+
+
+def test_tool_hits_equal_every_pattern_searched() -> None:
+    import random
+
+    from rung.checks.builtin.security import _SAST_LITERALS, SAST_TOOLS, _tool_hits
+    from rung.checks.util import first_line
+
+    assert list(_SAST_LITERALS) == list(SAST_TOOLS)
+    pieces = [
+        "codeql", "CodeQL-Action", " database", "\tgithub", "SemGrep",
+        "security/sast.GITLAB-ci.yml",
+        "Jobs/SAST.gitlab-ci.yml", "BANDIT", "bandit_", "GoSec", "SpotBugs", "Find-Sec-Bugs",
+        "findsecbugs", "Brakeman", "Sonar-Scanner", "SONAR:SONAR", "sonarcloud", "SNYK", " test",
+        " Monitor", "snyk/actions", '"snyk" :', "Trivy", "grype", "Anchore/Scan-Action",
+        "checkov", "\n", " ", "x", "\u017f", "\u212a", "\u0130",
+    ]  # fmt: skip
+    rng = random.Random(11)
+    for _ in range(4000):
+        text = "".join(rng.choices(pieces, k=rng.randrange(0, 7)))
+        want = [
+            Evidence("f", line, f"{tool} in CI")
+            for tool, pattern in SAST_TOOLS.items()
+            if (line := first_line(text, pattern)) is not None
+        ]
+        assert _tool_hits("f", text, "in CI") == want, text

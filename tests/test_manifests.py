@@ -516,3 +516,28 @@ def test_collector_reads_manifests_of_the_service_tree_only(tmp_path: Path) -> N
     assert dict(facts.manifest_errors) == {
         "services/api/bad/package.json": "invalid JSON at line 1, column 2"
     }
+
+
+def test_parser_for_odd_paths_like_posixpath() -> None:
+    import fnmatch
+    import posixpath
+
+    from rung.collect import manifests as mf
+
+    def reference(path: str) -> object:
+        base = posixpath.basename(path).lower()
+        for pattern, parser in mf._PARSERS:
+            if fnmatch.fnmatchcase(base, pattern):
+                return parser
+        parent = posixpath.basename(posixpath.dirname(path)).lower()
+        return mf._requirements if parent == "requirements" and base.endswith(".txt") else None
+
+    paths = [
+        "requirements/dev.txt", "a/Requirements/x.TXT", "a/requirements//x.txt",
+        "requirements//x.txt", "/requirements/x.txt", "//x.txt", "/x.txt", "x.txt",
+        "requirements/", "a/requirements.txt/b.txt", "Pipfile", "a//Package.JSON",
+        "src/app.csproj", "a/b/requirements-dev.txt", "requirements/sub/x.txt", "req/x.txt",
+        "a/build.gradle.kts", "mix.exs", "a/Directory.Build.props", "",
+    ]  # fmt: skip
+    for p in paths:
+        assert mf._parser_for(p) is reference(p), p

@@ -336,14 +336,24 @@ _PARSERS: tuple[tuple[str, Parser], ...] = (
 _ANY_MANIFEST = re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g, _ in _PARSERS))
 
 
-@lru_cache(maxsize=1 << 16)
 def _parser_for(path: str) -> Parser | None:
-    base = posixpath.basename(path).lower()
-    if _ANY_MANIFEST.match(base):
-        return next(parser for pattern, parser in _PARSERS if fnmatch.fnmatchcase(base, pattern))
-    parent = posixpath.basename(posixpath.dirname(path)).lower()
+    folder, _, name = path.rpartition("/")
+    base = name.lower()  # posixpath.basename(path).lower()
+    parser = _parser_of_base(base)
+    if parser is not None:
+        return parser
+    # posixpath.basename(posixpath.dirname(path)), with dirname's trailing "/" stripped
+    parent = folder.rstrip("/").rpartition("/")[2].lower()
     if parent == "requirements" and base.endswith(".txt"):
         return _requirements
+    return None
+
+
+@lru_cache(maxsize=1 << 14)
+def _parser_of_base(base: str) -> Parser | None:
+    """The parser of a lower-cased base name matching a manifest pattern."""
+    if _ANY_MANIFEST.match(base):
+        return next(parser for pattern, parser in _PARSERS if fnmatch.fnmatchcase(base, pattern))
     return None
 
 
@@ -383,6 +393,11 @@ def _reason(exc: BaseException) -> str:
     return f"unreadable manifest: {type(exc).__name__}"
 
 
+@lru_cache(maxsize=1 << 14)
+def _token_regex(token: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w.@/-])" + re.escape(token) + r"(?![\w./-])", re.IGNORECASE)
+
+
 @dataclass
 class _LineFinder:
     """1-based line of the first whole-token occurrence of a name (case-insensitive)."""
@@ -390,8 +405,7 @@ class _LineFinder:
     text: str
 
     def line_of(self, token: str) -> int | None:
-        pattern = r"(?<![\w.@/-])" + re.escape(token) + r"(?![\w./-])"
-        m = re.search(pattern, self.text, re.IGNORECASE)
+        m = _token_regex(token).search(self.text)
         if m is None:
             return None
         return self.text.count("\n", 0, m.start()) + 1

@@ -103,7 +103,7 @@ def container_dockerignore(facts: ServiceFacts) -> Finding:
     found = dockerfiles(facts)
     if not found:
         return not_applicable("container.dockerignore", "the service has no Dockerfile")
-    index = {p.lower(): p for p in facts.repo_files}
+    index = facts.repo_index.lower_map()
     contexts = compose_contexts(facts)
     ev: list[Evidence] = []
     for d in found:

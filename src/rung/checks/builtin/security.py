@@ -61,7 +61,7 @@ def _renovate_key(text: str) -> bool:
 
 
 def _update_evidence(facts: ServiceFacts) -> Iterator[Evidence]:
-    by_lower = {p.lower(): p for p in facts.repo_files}
+    by_lower = facts.repo_index.lower_map()
     for base in _bases(facts):
         for rel in UPDATE_CONFIGS:
             path = by_lower.get(base + rel)
@@ -224,13 +224,38 @@ def _ci_scan(paths: Sequence[str], bases: Sequence[str]) -> tuple[str, ...]:
 # matches where any of SAST_TOOLS' patterns matches (same flags, no groups): one pass
 # tells whether a file may name a tool at all
 _ANY_SAST = re.compile("|".join(f"(?:{p.pattern})" for p in SAST_TOOLS.values()), re.I | re.M)
+# lower-case literals, one of which every match of a tool's pattern holds (lower-cased):
+# in an ASCII text, a case-insensitive match of an ASCII pattern is a match of its
+# lower-cased text, so a tool whose literals the lower-cased text lacks cannot match
+_SAST_LITERALS: dict[str, tuple[str, ...]] = {
+    "CodeQL": ("codeql",),
+    "Semgrep": ("semgrep", "sast.gitlab-ci.yml"),
+    "Bandit": ("bandit",),
+    "gosec": ("gosec",),
+    "SpotBugs": ("spotbugs", "findsecbugs", "find-sec-bugs"),
+    "Brakeman": ("brakeman",),
+    "SonarQube": ("sonar",),
+    "Snyk": ("snyk",),
+    "Trivy": ("trivy",),
+    "Grype": ("grype", "anchore/scan-action"),
+    "Checkov": ("checkov",),
+}
 
 
 def _tool_hits(path: str, text: str, where: str) -> list[Evidence]:
-    if _ANY_SAST.search(text) is None:
+    if text.isascii():
+        low = text.lower()
+        tools = [
+            (tool, pattern)
+            for tool, pattern in SAST_TOOLS.items()
+            if any(lit in low for lit in _SAST_LITERALS[tool])
+        ]
+    elif _ANY_SAST.search(text) is not None:
+        tools = list(SAST_TOOLS.items())
+    else:
         return []
     out: list[Evidence] = []
-    for tool, pattern in SAST_TOOLS.items():
+    for tool, pattern in tools:
         line = first_line(text, pattern)
         if line is not None:
             out.append(Evidence(path, line, f"{tool} {where}"))
