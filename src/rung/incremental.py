@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, replace
+from dataclasses import asdict, fields, is_dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from rung import __version__
 from rung.assess.service import ServiceScan
@@ -20,9 +21,16 @@ from rung.collect.gitrefs import head_from_files
 
 class PreviousScans(dict[str, ServiceScan]):
     """The last snapshot's scans by service name, with that snapshot's as-of (signals of
-    a reused scan are kept when the as-of is the same)."""
+    a reused scan are kept when the as-of is the same); read from the snapshot store,
+    also that snapshot's id and each scan's row (`rows`: name -> row id and the commit
+    history as stored), which the store copies from when it writes the next snapshot."""
 
     as_of: datetime | None = None
+    snapshot_id: int | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, tuple[int, bytes | None]] = {}
 
 
 def repository_heads(repos: list[str], workers: int) -> dict[str, str | None]:
@@ -46,9 +54,26 @@ def check_suite_version(check_ids: list[str]) -> str:
 def cache_key(service: Service, head: str | None, model_hash: str, suite: str) -> str:
     if head is None:
         return ""  # no history: never reused
-    catalog = json.dumps(asdict(service), sort_keys=True, default=str)
-    text = "\n".join((head, service.root, model_hash, suite, catalog))
+    text = "\n".join((head, service.root, model_hash, suite, catalog_json(service)))
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+_FIELDS = tuple(f.name for f in fields(Service))
+
+
+def _plain(value: object) -> Any:
+    """What `dataclasses.asdict` makes of a dataclass met inside a Service (its links)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return str(value)
+
+
+def catalog_json(service: Service) -> str:
+    """`json.dumps(asdict(service), sort_keys=True, default=str)` without asdict's deep
+    copy: json walks the fields itself and meets a nested dataclass (a Link) only
+    through `default`, which hands it over as asdict would have made it."""
+    data = {name: getattr(service, name) for name in _FIELDS}
+    return json.dumps(data, sort_keys=True, default=_plain)
 
 
 def repository_head(repo_path: str) -> str | None:
@@ -88,11 +113,17 @@ def reuse(
     findings = dict(previous.findings)
     live_specs = [s for s in default_registry() if s.kind is CheckKind.LIVE]
     facts = ServiceFacts(service=service, live=probe_live(service) if live else {})
-    findings.update(run_checks(live_specs, facts))
+    fresh = run_checks(live_specs, facts)
+    findings.update(fresh)
+    stored = previous.stored
+    changed = {cid for cid, f in fresh.items() if previous.findings.get(cid) != f}
+    if stored is not None and changed:  # these findings are no longer the stored row's
+        stored = replace(stored, replaced=tuple(sorted(changed.union(stored.replaced))))
     return replace(
         previous,
         service=service,
         findings=findings,
         signals=previous.signals if as_of == previous_as_of else git_signals(git, as_of),
         reused=True,
+        stored=stored,
     )

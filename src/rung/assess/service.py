@@ -33,6 +33,19 @@ DEFAULT_POLICY = RiskPolicy.model_validate(
 
 
 @dataclass(frozen=True)
+class StoredRow:
+    """The stored row a scan was read from for an incremental scan (rung.store): the
+    snapshot and row ids, the commit history as stored, and the check ids whose findings
+    are no longer the row's (`replaced`: live checks re-run with another result). The
+    store copies the rest of the row when it writes the reused scan again."""
+
+    snapshot_id: int
+    pk: int
+    git: bytes | None = None
+    replaced: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ServiceScan:
     """What a scan learns about one service (plain data; computed in a worker)."""
 
@@ -45,6 +58,7 @@ class ServiceScan:
     git: GitFacts | None = None  # commit times and authors: signals are recomputed from it
     cache_key: str = ""  # incremental scans reuse a scan whose key is unchanged
     reused: bool = False  # taken from the previous snapshot (incremental scan)
+    stored: StoredRow | None = field(default=None, compare=False, repr=False)  # its row
 
 
 @dataclass(frozen=True)

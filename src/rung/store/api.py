@@ -8,7 +8,7 @@ result = store.result(sid)         # re-assessed from the stored scans and model
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from rung.errors import StorageError
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from rung.assess.service import ServiceScan
     from rung.assess.stability import StabilityState
+    from rung.incremental import PreviousScans
     from rung.model.workspace import StabilitySettings
     from rung.scanner import ScanResult
     from rung.store.history import PortfolioPoint, ServicePoint
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 class Store(LedgerMethods):
     engine: Engine
     lock_timeout: float
+    # the scans the last previous_scans() returned (an incremental scan's starting point)
+    previous: PreviousScans | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def open(
@@ -90,6 +93,7 @@ class Store(LedgerMethods):
             full=full,
             lock_timeout=self.lock_timeout,
             pause=pause,
+            previous=self.previous,
         )
 
     def prune(self, keep: int) -> list[int]:
@@ -121,10 +125,11 @@ class Store(LedgerMethods):
 
     def previous_scans(self, model_hash: str) -> Mapping[str, ServiceScan]:
         """The latest snapshot's scans by service name, for an incremental scan (empty
-        when there is none, or when it was made with another model: nothing reusable)."""
+        when there is none, or when it was made with another model: nothing reusable).
+        The next `save` of this store copies the stored rows of the scans it reuses."""
         from rung.incremental import PreviousScans
         from rung.store.engine import read_connection
-        from rung.store.read import latest_id, load_scans, snapshot_info
+        from rung.store.read import latest_id, load_reusable, snapshot_info
 
         out = PreviousScans()
         with read_connection(self.engine) as conn:
@@ -132,8 +137,11 @@ class Store(LedgerMethods):
             info = None if sid is None else snapshot_info(conn, sid)
             if info is None or info.model_hash != model_hash:
                 return out
-            out.update((s.service.name, s) for s in load_scans(conn, info.id))
-            out.as_of = info.as_of
+            for r in load_reusable(conn, info.id):
+                out[r.scan.service.name] = r.scan
+                out.rows[r.scan.service.name] = (r.pk, r.git)
+            out.as_of, out.snapshot_id = info.as_of, info.id
+        self.previous = out  # the next save copies what is unchanged from its rows
         return out
 
     def previous_states(self) -> Mapping[str, StabilityState]:

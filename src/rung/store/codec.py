@@ -8,10 +8,11 @@ authors are listed once, commit times are stored as differences (newest first).
 from __future__ import annotations
 
 import json
+import operator
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, fields
-from itertools import pairwise
+from dataclasses import asdict, fields, is_dataclass
+from itertools import accumulate, pairwise
 from typing import Any
 
 from rung.assess.levels import ExpState, Override
@@ -74,8 +75,38 @@ def scrubbed(value: Any) -> Any:
     return value
 
 
+_FIELD_NAMES = tuple(f.name for f in fields(Service))
+
+
+def _as_asdict(value: object) -> Any:
+    """json's fallback: a dataclass (a Link) as `asdict` makes it, anything else as text."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return str(value)
+
+
+def _scrubbed_fields(value: Any) -> Any:
+    """`scrubbed`, also turning a dataclass met on the way into its asdict form."""
+    if isinstance(value, str):
+        return strip_credentials(value) if "@" in value else value
+    if isinstance(value, dict):
+        return {k: _scrubbed_fields(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrubbed_fields(v) for v in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return _scrubbed_fields(asdict(value))
+    return value
+
+
 def service_to_json(service: Service) -> str:
-    return dumps(scrubbed(asdict(service)))
+    """`dumps(scrubbed(asdict(service)))`, without asdict's deep copy, and without the
+    scrubbing walk when no text holds an "@" (scrubbing changes only such texts; JSON
+    writes "@" as it is)."""
+    data = {name: getattr(service, name) for name in _FIELD_NAMES}
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_as_asdict)
+    if "@" not in text:
+        return text
+    return dumps(_scrubbed_fields(data))
 
 
 def service_from_json(text: str) -> Service:
@@ -89,12 +120,29 @@ def service_from_json(text: str) -> Service:
 
 
 def evidence_to_json(evidence: Sequence[Evidence]) -> str:
+    if not evidence:
+        return "[]"
     return dumps([[e.path, e.line, e.message] for e in evidence])
 
 
 def finding_from_row(check_id: str, status: str, message: str, evidence: str) -> Finding:
     ev = tuple(Evidence(p, line, msg) for p, line, msg in json.loads(evidence))
     return Finding(check_id, Status(status), message, ev)
+
+
+class FindingReader:
+    """`finding_from_row` for many rows: equal rows (most findings of a portfolio) give
+    one shared Finding (frozen, so sharing is safe)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, str, str, str], Finding] = {}
+
+    def __call__(self, check_id: str, status: str, message: str, evidence: str) -> Finding:
+        key = (check_id, status, message, evidence)
+        found = self._seen.get(key)
+        if found is None:
+            found = self._seen[key] = finding_from_row(check_id, status, message, evidence)
+        return found
 
 
 # ----- git history --------------------------------------------------------------------
@@ -123,15 +171,13 @@ def git_from_blob(blob: bytes | None) -> GitFacts | None:
     if blob is None:
         return None
     doc = json.loads(zlib.decompress(blob))
-    times: list[int] = []
-    for i, d in enumerate(doc["times"]):
-        times.append(d if i == 0 else times[-1] - d)
-    emails = doc["emails"]
+    times = accumulate(doc["times"], operator.sub)  # t[0], t[0] - d[1], ...
+    who = map(doc["emails"].__getitem__, doc["who"])
     return GitFacts(
         available=doc["available"],
         reason=doc["reason"],
         head=doc["head"],
-        commits=tuple((t, emails[w]) for t, w in zip(times, doc["who"], strict=True)),
+        commits=tuple(zip(times, who, strict=True)),
         tags=tuple(doc["tags"]),
     )
 

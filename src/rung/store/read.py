@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Row, Select, func, select
 
 from rung.assess.levels import Override
 from rung.assess.risk import RiskResult
-from rung.assess.service import ServiceScan
+from rung.assess.service import ServiceScan, StoredRow
 from rung.assess.stability import StabilityState
 from rung.checks.base import Finding
 from rung.errors import StorageError
@@ -156,16 +156,7 @@ def load_services(conn: Connection, snapshot_id: int) -> tuple[StoredService, ..
     services = conn.execute(
         select(table).where(table.c.snapshot_id == snapshot_id).order_by(table.c.name)
     ).all()
-    findings: dict[int, dict[str, Finding]] = defaultdict(dict)
-    query = (
-        select(FindingRow.service_pk, FindingRow.check_id, FindingRow.status)
-        .add_columns(FindingRow.message, FindingRow.evidence)
-        .join(ServiceRow, ServiceRow.id == FindingRow.service_pk)
-        .where(ServiceRow.snapshot_id == snapshot_id)
-        .order_by(FindingRow.service_pk, FindingRow.check_id)
-    )
-    for pk, cid, status, message, evidence in conn.execute(query):
-        findings[pk][cid] = codec.finding_from_row(cid, status, message, evidence)
+    findings = _findings(conn, snapshot_id)
     return tuple(
         StoredService(
             _scan(row, findings[row.id]),
@@ -176,8 +167,71 @@ def load_services(conn: Connection, snapshot_id: int) -> tuple[StoredService, ..
     )
 
 
+def _findings(conn: Connection, snapshot_id: int) -> dict[int, dict[str, Finding]]:
+    """The findings of one snapshot by service row and check id (in check id order)."""
+    findings: dict[int, dict[str, Finding]] = defaultdict(dict)
+    query = (
+        select(FindingRow.service_pk, FindingRow.check_id, FindingRow.status)
+        .add_columns(FindingRow.message, FindingRow.evidence)
+        .join(ServiceRow, ServiceRow.id == FindingRow.service_pk)
+        .where(ServiceRow.snapshot_id == snapshot_id)
+        .order_by(FindingRow.service_pk, FindingRow.check_id)
+    )
+    read = codec.FindingReader()
+    for pk, cid, status, message, evidence in conn.execute(query):
+        findings[pk][cid] = read(cid, status, message, evidence)
+    return findings
+
+
 def load_scans(conn: Connection, snapshot_id: int) -> tuple[ServiceScan, ...]:
     return tuple(s.scan for s in load_services(conn, snapshot_id))
+
+
+_REUSABLE = (
+    ServiceRow.id,
+    ServiceRow.service,
+    ServiceRow.head,
+    ServiceRow.signals,
+    ServiceRow.stack,
+    ServiceRow.notes,
+    ServiceRow.git,
+    ServiceRow.cache_key,
+    ServiceRow.reused,
+)
+
+
+@dataclass(frozen=True)
+class ReusableScan:
+    scan: ServiceScan
+    pk: int  # its row
+    git: bytes | None  # its commit history as stored
+
+
+def load_reusable(conn: Connection, snapshot_id: int) -> list[ReusableScan]:
+    """The scans of one snapshot for an incremental scan, in name order, exactly as
+    load_scans reads them, with their rows and stored commit histories (also in each
+    scan's `stored`): the next snapshot copies from them (rung.store.write)."""
+    rows = conn.execute(
+        select(*_REUSABLE).where(ServiceRow.snapshot_id == snapshot_id).order_by(ServiceRow.name)
+    ).all()
+    findings = _findings(conn, snapshot_id)
+    out = []
+    for row in rows:
+        blob = None if row.git is None else bytes(row.git)
+        scan = ServiceScan(
+            service=codec.service_from_json(row.service),
+            head=row.head,
+            findings=findings[row.id],
+            signals=json.loads(row.signals),
+            stack=json.loads(row.stack),
+            notes=tuple(json.loads(row.notes)),
+            git=codec.git_from_blob(blob),
+            cache_key=row.cache_key,
+            reused=row.reused,
+            stored=StoredRow(snapshot_id, row.id, blob),
+        )
+        out.append(ReusableScan(scan, row.id, blob))
+    return out
 
 
 def load_states(conn: Connection, snapshot_id: int) -> dict[str, StabilityState]:
