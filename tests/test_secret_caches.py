@@ -298,3 +298,39 @@ def test_file_name_filter_equals_detect_secrets() -> None:
             expected = scan._is_filtered_out(required_filter_parameters=["filename"], filename=name)
             assert engine._file_filtered(name) == bool(expected), name
         assert engine._file_filtered("img/logo.png") and not engine._file_filtered("src/main.py")
+
+
+def plain_needs_header(content: str) -> bool:
+    for line in content.split("\n"):
+        value = line.strip()
+        if value and not value.startswith(("#", ";")):
+            return not value.startswith("[")
+    return True
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("\n \t\x0b\x85#;[]a=\u2028"), max_size=30))
+def test_ini_needs_header_equals_the_line_by_line_test(content: str) -> None:
+    assert secrets_module.ini_needs_header(content) == plain_needs_header(content)
+
+
+def test_transformer_tests_equal_should_parse_file() -> None:
+    names = [*NAMES, "a.yaml.example", "x/.yml", "a.eyaml", "a.cfg", "a.YAML", "noext", ".a.yml"]
+    with secrets_module._detect_secrets() as engine:
+        assert all(test is not None for _, test in engine._transformer_tests)
+        for transformer, test in engine._transformer_tests:
+            assert test is not None
+            for name in names:
+                expected = transformer.should_parse_file(name)
+                assert test(engine._file_type(name)) == expected, (transformer, name)
+
+
+def test_file_type_per_extension_equals_detect_secrets() -> None:
+    from detect_secrets.util.filetype import determine_file_type
+
+    names = [*NAMES, "a.yaml.example", ".yml", "x/.env.yaml", "a.b/c", "a.", "a..py", "A.PY"]
+    names += ["dir.yaml/file", "a.tf", "b.tf", "x/y/z.cnf", "Makefile", "a.m", "a.pyi"]
+    with secrets_module._detect_secrets() as engine:
+        for _ in range(2):  # computed, then remembered
+            for name in names:
+                assert engine._file_type(name) == determine_file_type(name), name

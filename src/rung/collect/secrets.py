@@ -59,6 +59,7 @@ import copy
 import inspect
 import io
 import math
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -283,7 +284,8 @@ class _Engine:
 
         self._scan = scan
         self._plugins = get_plugins()
-        self._file_type = determine_file_type
+        self._determine_file_type = determine_file_type
+        self._types: dict[str, Any] = {}  # extension -> detect-secrets' file type
         # (line, file type) -> True: no applicable plugin finds anything on that line
         self._nothing: dict[tuple[str, Any], bool] = {}
         pure_lines, pure_strings = _pure_analyzers()
@@ -292,6 +294,9 @@ class _Engine:
             for p in self._plugins
         )
         self._transformers: list[Any] = list(get_transformers())
+        # each transformer with its should_parse_file as a test of the file type, where
+        # that is detect-secrets' own (None: call it)
+        self._transformer_tests = [(t, _type_test(t)) for t in self._transformers]
         self._parsing_error: type[Exception] = ParsingError
         self._snippet = get_code_snippet
         self._name_filters = _name_filters(scan.get_filters_with_parameter("filename"))
@@ -302,11 +307,23 @@ class _Engine:
     def scan(self, path: str, text: str) -> list[SecretHit]:
         if self._file_filtered(path):
             return []
-        for lines in self._line_sets(path, text):
-            found = self._scan_lines(path, lines)
+        file_type = self._file_type(path)
+        for lines in self._line_sets(path, text, file_type):
+            found = self._scan_lines(path, lines, file_type)
             if found:
                 return found
         return []
+
+    def _file_type(self, path: str) -> Any:
+        """detect-secrets' `determine_file_type(path)`, a function of the extension
+        (`os.path.splitext`) alone, remembered per extension."""
+        ext = os.path.splitext(path)[1]
+        found = self._types.get(ext)
+        if found is None:
+            if len(self._types) >= _CACHED_TYPES:
+                self._types.clear()
+            found = self._types[ext] = self._determine_file_type(path)
+        return found
 
     def _file_filtered(self, path: str) -> bool:
         """`core.scan._is_filtered_out(["filename"], filename=path)`. When every filter
@@ -329,7 +346,7 @@ class _Engine:
                 found = yaml_lines(content)
             except Unsure:
                 found = _UNSURE
-            if len(content) <= _CACHED_YAML:
+            if len(content) <= min(_CACHED_YAML, _CACHED_YAML_CHARS):
                 if self._yaml_chars + len(content) > _CACHED_YAML_CHARS:
                     self._yaml.clear()  # memory stays bounded
                     self._yaml_chars = 0
@@ -339,29 +356,43 @@ class _Engine:
             raise Unsure
         return cast("list[str] | None", found)
 
-    def _line_sets(self, path: str, text: str) -> Iterator[list[str]]:
+    def _line_sets(self, path: str, text: str, file_type: Any) -> Iterator[list[str]]:
         """What detect-secrets' scan_file reads: transformed lines (YAML, ini) or the
         raw lines, then, only if those held nothing, the eager transformers' lines."""
-        yield self._transformed(path, text, eager=False) or _readlines(text)
-        eager = self._transformed(path, text, eager=True)
+        content = _universal(text)
+        yield self._transformed(path, text, eager=False, content=content, file_type=file_type) or (
+            _readlines(text)
+        )
+        eager = self._transformed(path, text, eager=True, content=content, file_type=file_type)
         if eager:
             yield eager
 
-    def _transformed(self, path: str, text: str, *, eager: bool) -> list[str] | None:
+    def _transformed(
+        self,
+        path: str,
+        text: str,
+        *,
+        eager: bool,
+        content: str | None = None,
+        file_type: Any = None,
+    ) -> list[str] | None:
         """detect_secrets.transformers.get_transformed_file, step for step, except that a
-        transformer is not run when it would fail for certain (`_FAILS_FOR_CERTAIN`)."""
-        content: str | None = None
-        for transformer in self._transformers:
-            if transformer.is_eager != eager or not transformer.should_parse_file(path):
+        transformer is not run when it would fail for certain (`_FAILS_FOR_CERTAIN`).
+        `content` is `text` read with universal newlines, `file_type` detect-secrets'
+        file type of `path` (both found here when not given)."""
+        content = _universal(text) if content is None else content
+        if file_type is None:
+            file_type = self._file_type(path)
+        for transformer, parses in self._transformer_tests:
+            if transformer.is_eager != eager:
+                continue
+            if not (parses(file_type) if parses else transformer.should_parse_file(path)):
                 continue
             name = type(transformer).__name__
             fails = _FAILS_FOR_CERTAIN.get(name)
-            if fails is not None:
-                content = _universal(text) if content is None else content
-                if fails(content):
-                    continue
+            if fails is not None and fails(content):
+                continue
             if name == "YAMLTransformer":
-                content = _universal(text) if content is None else content
                 try:
                     fast = self._yaml_lines(content)
                 except Unsure:
@@ -379,9 +410,8 @@ class _Engine:
             return lines
         return None
 
-    def _scan_lines(self, path: str, lines: list[str]) -> list[SecretHit]:
+    def _scan_lines(self, path: str, lines: list[str], file_type: Any) -> list[SecretHit]:
         out: set[tuple[int, str]] = set()
-        file_type = self._file_type(path)
         for number in candidate_lines([ln.rstrip("\n") for ln in lines]):
             out.update((number, kind) for kind in self._scan_line(path, lines, number, file_type))
         return [SecretHit(path=path, line=n, type=kind) for n, kind in sorted(out)]
@@ -456,6 +486,27 @@ _CACHED_LINE = 300
 _CACHED_YAML = 1 << 15
 _CACHED_YAML_CHARS = 1 << 22
 _UNSURE = object()
+_CACHED_TYPES = 1024  # extensions
+
+
+def _type_test(transformer: Any) -> Callable[[Any], bool] | None:
+    """`transformer.should_parse_file` as a function of detect-secrets' file type of the
+    name, for its own transformers (whose test is that, or nothing); else None."""
+    from detect_secrets.transformers.config import (
+        ConfigFileTransformer,
+        EagerConfigFileTransformer,
+    )
+    from detect_secrets.transformers.yaml import YAMLTransformer
+    from detect_secrets.util.filetype import FileType
+
+    test = type(transformer).should_parse_file
+    if test is ConfigFileTransformer.__dict__["should_parse_file"]:
+        return lambda file_type: True
+    if test is EagerConfigFileTransformer.__dict__["should_parse_file"]:
+        return lambda file_type: bool(file_type == FileType.OTHER)
+    if test is YAMLTransformer.__dict__["should_parse_file"]:
+        return lambda file_type: bool(file_type == FileType.YAML)
+    return None
 
 
 def _name_filters(filters: Sequence[Any]) -> list[Callable[[str], Any]] | None:
@@ -573,11 +624,15 @@ def ini_needs_header(content: str) -> bool:
     `content` for certain: the first line that is neither blank nor a comment is no
     `[section]` line (configparser raises MissingSectionHeaderError there), or there is
     no such line (no sections: IniFileParser raises configparser.Error)."""
-    for line in content.split("\n"):
-        value = line.strip()
+    start = 0
+    while True:  # content.split("\n") one line at a time: the first such line decides
+        end = content.find("\n", start)
+        value = (content[start:] if end == -1 else content[start:end]).strip()
         if value and not value.startswith(("#", ";")):
             return not value.startswith("[")
-    return True
+        if end == -1:
+            return True
+        start = end + 1
 
 
 def _header_less_fails(content: str) -> bool:
