@@ -236,3 +236,19 @@ def test_mapping_tables_by_ecosystem() -> None:
     )
     assert s["datastores"] == ["Cassandra", "DynamoDB", "Neo4j", "RabbitMQ", "Redis"]
     assert len(FRAMEWORKS) > 30 and len(DATASTORES) > 40
+
+
+def test_matched_equals_matches() -> None:
+    from rung.collect import stack
+    from rung.collect.facts import Dependency
+
+    names = [
+        "Django", "flask", "express", "pg", "psycopg2-binary", "redis", "Spring-Boot-Starter-Web",
+        "org.springframework.boot:spring-boot-starter-data-jpa", "mongoose", "sqlalchemy",
+        "github.com/lib/pq", "gorm.io/gorm", "x", "",
+    ]  # fmt: skip
+    ecos = ["pypi", "npm", "maven", "gradle", "go", "rubygems", "cargo", "nuget", "other"]
+    deps = [Dependency(n, e, "m") for n in names for e in ecos]
+    for table, rules in stack._TABLES.items():
+        assert stack._matched(deps, table) == stack.matches(deps, rules)
+    assert stack._matched(deps, "datastores")  # the names do match something

@@ -53,11 +53,6 @@ def _plan(
     return tuple(names), tuple(exts), tuple(affixes), rx
 
 
-def _ext(path: str) -> str:
-    base = path.rpartition("/")[2].lower()
-    return base.rpartition(".")[2] if "." in base else ""
-
-
 class PathIndex:
     """Lookups over a sequence of repository-relative POSIX paths (picklable)."""
 
@@ -129,7 +124,7 @@ class PathIndex:
         if rx is not None:
             for base in filter(rx.match, by_base):
                 hits.update(by_base[base])
-        return tuple(self.paths[i] for i in sorted(hits))
+        return tuple(map(self.paths.__getitem__, sorted(hits)))
 
     def _starting(self, head: str) -> Iterator[str]:
         """The distinct lower-cased base names starting with `head`."""
@@ -149,7 +144,11 @@ class PathIndex:
         """The lower-cased extension of each path (what follows the last "." of its base
         name, "" without one), in the order of `paths`."""
         if self._exts is None:
-            self._exts = tuple(_ext(p) for p in self.paths)
+            exts = [""] * len(self.paths)
+            for ext, idx in self._ext_groups().items():
+                for i in idx:
+                    exts[i] = ext
+            self._exts = tuple(exts)
         return self._exts
 
     def with_ext(self, exts: frozenset[str]) -> tuple[str, ...]:
@@ -180,16 +179,18 @@ class PathIndex:
         needles: tuple[str, ...],
     ) -> tuple[str, ...]:
         by_ext = self._ext_groups()
-        hits = {i for e in exts for i in by_ext.get(e, ())}
-        hits.update(i for n in names for i in self._by_base.get(n, ()))
-        hits.update(self.memo("newline_bases", self._newline_bases))
+        by_base = self._by_base
+        hits: set[int] = set(self.memo("newline_bases", self._newline_bases))
+        for e in exts:
+            hits.update(by_ext.get(e, ()))
+        for n in names:
+            hits.update(by_base.get(n, ()))
         if rx is not None:
-            by_base = self._by_base
             for base in filter(rx.fullmatch, by_base):
                 hits.update(by_base[base])
         if needles:
             hits.update(self._containing(needles))
-        return tuple(self.paths[i] for i in sorted(hits))
+        return tuple(map(self.paths.__getitem__, sorted(hits)))
 
     def _ext_groups(self) -> dict[str, list[int]]:
         """Lower-cased extension -> indices of the paths with it."""
@@ -197,10 +198,17 @@ class PathIndex:
         if by_ext is None:
             by_ext = self._by_ext = {}
             for base, idx in self._by_base.items():  # lower-cased, no "/"
-                by_ext.setdefault(base.rpartition(".")[2] if "." in base else "", []).extend(idx)
+                dot = base.rfind(".")
+                ext = base[dot + 1 :] if dot >= 0 else ""
+                if ext in by_ext:
+                    by_ext[ext].extend(idx)
+                else:
+                    by_ext[ext] = idx.copy()
         return by_ext
 
     def _newline_bases(self) -> tuple[int, ...]:
+        if "\n" not in "".join(self._by_base):
+            return ()
         return tuple(i for base, idx in self._by_base.items() if base.endswith("\n") for i in idx)
 
     def _containing(self, needles: tuple[str, ...]) -> set[int]:

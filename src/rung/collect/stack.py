@@ -351,6 +351,26 @@ def matches(deps: Iterable[Dependency], rules: _Rules) -> set[str]:
     }
 
 
+_TABLES: dict[str, _Rules] = {
+    "frameworks": _FRAMEWORKS,
+    "datastores": _DATASTORES,
+    "db_libraries": _DB_LIBRARIES,
+}
+
+
+@lru_cache(maxsize=1 << 14)
+def _items_of(table: str, ecosystem: str, name: str) -> tuple[str, ...]:
+    low = name.lower()
+    return tuple(
+        item for pattern, item in _TABLES[table].get(ecosystem, ()) if pattern.fullmatch(low)
+    )
+
+
+def _matched(deps: Iterable[Dependency], table: str) -> set[str]:
+    """`matches(deps, _TABLES[table])`, each (ecosystem, name) judged once."""
+    return {item for d in deps for item in _items_of(table, d.ecosystem, d.name)}
+
+
 # base-name extensions (without the dot) of the language table: candidates of `languages`
 _LANGUAGE_EXTS = frozenset(ext[1:] for ext in LANGUAGES)
 
@@ -377,7 +397,7 @@ def languages(facts: ServiceFacts) -> dict[str, int]:
 
 
 def frameworks(facts: ServiceFacts) -> list[str]:
-    found = matches(facts.dependencies, _FRAMEWORKS)
+    found = _matched(facts.dependencies, "frameworks")
     if any(_ASPNET_SDK.search(t) for _, t in facts.iter_texts("*.csproj", "*.fsproj")):
         found.add("ASP.NET Core")
     return sorted(found)
@@ -430,7 +450,7 @@ def _chart_dependencies(text: str) -> list[str]:
 
 
 def datastores(facts: ServiceFacts) -> list[str]:
-    found = matches(facts.dependencies, _DATASTORES)
+    found = _matched(facts.dependencies, "datastores")
     found.update(s for s in map(_image_store, _config_images(facts)) if s)
     return sorted(found)
 
@@ -489,4 +509,4 @@ def has_database_dependency(facts: ServiceFacts) -> bool:
     an ORM / SQL toolkit / migration tool in the dependencies."""
     if any(KINDS.get(store, "database") == "database" for store in datastores(facts)):
         return True
-    return bool(matches(facts.dependencies, _DB_LIBRARIES))
+    return bool(_matched(facts.dependencies, "db_libraries"))

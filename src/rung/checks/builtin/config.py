@@ -204,8 +204,13 @@ _DOTENV = re.compile(r"\.env\..*", re.S)
 
 
 def _file_env(rel: str) -> str | None:
-    parts = rel.lower().split("/")
-    name, parent = parts[-1], (parts[-2] if len(parts) >= 2 else "")
+    folder, _, name = rel.lower().rpartition("/")
+    return _named_env(name, folder.rpartition("/")[2])
+
+
+@lru_cache(maxsize=1 << 16)
+def _named_env(name: str, parent: str) -> str | None:
+    """The environment of a lower-cased file name in a folder named `parent`."""
     in_config_dir = parent in CONFIG_DIRS
     if name.startswith(".env."):
         toks = ["env", *_tokens(name[5:])]

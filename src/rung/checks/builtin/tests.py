@@ -96,7 +96,8 @@ def _test_file_evidence(facts: ServiceFacts) -> list[Evidence]:
         elif _test_folder(rel.rpartition("/")[0]):
             out.append(Evidence(p, None, "file in a test folder"))
         elif p.endswith(".rs"):
-            line = first_line(facts.texts.get(p, ""), _RUST_TEST)
+            text = facts.texts.get(p, "")
+            line = first_line(text, _RUST_TEST) if "#[" in text else None  # the regex's literal
             if line is not None:
                 out.append(Evidence(p, line, "in-file Rust tests #[cfg(test)] or #[test]"))
     return out
