@@ -287,3 +287,49 @@ def test_rows_gone_before_the_write_mean_values(portfolio: Path, db_url: str) ->
     assert [dict(s.findings) for s in stored] == [dict(a.scan.findings) for a in reused.assessments]
     assert _rows(db_url, sid) == _rows(db_url, written)
     assert all(s.git is not None and s.git.commits for s in stored)
+
+
+def test_a_stored_history_is_the_history_it_decodes_to() -> None:
+    import pickle
+    from dataclasses import fields
+
+    from rung.collect.signals import git_signals
+
+    commits = tuple((1_770_000_000 - i * 86_400, f"dev{i % 3}@example.com") for i in range(50))
+    git = GitFacts(available=True, head="c" * 40, commits=commits, tags=("v1", "v2"))
+    blob = codec.git_to_blob(git)
+    assert blob is not None
+    stored = codec.StoredGit(blob)
+    assert isinstance(stored, GitFacts)
+    for f in fields(GitFacts):  # every field, also one added later
+        assert getattr(stored, f.name) == getattr(git, f.name), f.name
+    assert stored == git and git == stored and hash(stored) == hash(git)
+    assert stored != replace(git, tags=()) and replace(git, tags=()) != stored
+    assert stored == codec.StoredGit(blob) and asdict(stored) == asdict(git)
+    assert repr(stored) == repr(git)
+    again = pickle.loads(pickle.dumps(stored))
+    assert isinstance(again, codec.StoredGit) and again.blob == blob and again == git
+    assert codec.git_blob(stored) == blob == codec.git_blob(git)
+    assert git_signals(stored, WHEN) == git_signals(git, WHEN)
+
+
+def test_a_rescan_at_another_as_of_recomputes_signals_from_the_stored_history(
+    portfolio: Path, db_url: str
+) -> None:
+    later = datetime(2026, 9, 1, tzinfo=UTC)
+    with Store.open(db_url) as store:
+        store.save(_scan(portfolio))
+        previous = store.previous_scans(_model(portfolio).hash)
+        rescan = run_scan(
+            [str(portfolio / "repos")], _model(portfolio), as_of=later, live=False, jobs=1,
+            previous=previous,
+        )  # fmt: skip
+        assert all(a.scan.reused for a in rescan.assessments)
+        sid = store.save(rescan)
+        stored = store.load(sid).scans
+    full = run_scan([str(portfolio / "repos")], _model(portfolio), as_of=later, live=False, jobs=1)
+    assert [s.signals for s in stored] == [a.scan.signals for a in full.assessments]
+    assert [s.git for s in stored] == [a.scan.git for a in full.assessments]
+    assert [a.scan.signals for a in rescan.assessments] != [
+        a.scan.signals for a in _scan(portfolio).assessments
+    ]

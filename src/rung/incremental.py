@@ -22,15 +22,15 @@ from rung.collect.gitrefs import head_from_files
 class PreviousScans(dict[str, ServiceScan]):
     """The last snapshot's scans by service name, with that snapshot's as-of (signals of
     a reused scan are kept when the as-of is the same); read from the snapshot store,
-    also that snapshot's id and each scan's row (`rows`: name -> row id and the commit
-    history as stored), which the store copies from when it writes the next snapshot."""
+    also that snapshot's id and each scan's row (`rows`: name -> row id), which the
+    store copies from when it writes the next snapshot."""
 
     as_of: datetime | None = None
     snapshot_id: int | None = None
 
     def __init__(self) -> None:
         super().__init__()
-        self.rows: dict[str, tuple[int, bytes | None]] = {}
+        self.rows: dict[str, int] = {}
 
 
 def repository_heads(repos: list[str], workers: int) -> dict[str, str | None]:

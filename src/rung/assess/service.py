@@ -35,13 +35,12 @@ DEFAULT_POLICY = RiskPolicy.model_validate(
 @dataclass(frozen=True)
 class StoredRow:
     """The stored row a scan was read from for an incremental scan (rung.store): the
-    snapshot and row ids, the commit history as stored, and the check ids whose findings
-    are no longer the row's (`replaced`: live checks re-run with another result). The
-    store copies the rest of the row when it writes the reused scan again."""
+    snapshot and row ids, and the check ids whose findings are no longer the row's
+    (`replaced`: live checks re-run with another result). The store copies the rest of
+    the row's findings when it writes the reused scan again."""
 
     snapshot_id: int
     pk: int
-    git: bytes | None = None
     replaced: tuple[str, ...] = ()
 
 

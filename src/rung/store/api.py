@@ -139,7 +139,7 @@ class Store(LedgerMethods):
                 return out
             for r in load_reusable(conn, info.id):
                 out[r.scan.service.name] = r.scan
-                out.rows[r.scan.service.name] = (r.pk, r.git)
+                out.rows[r.scan.service.name] = r.pk
             out.as_of, out.snapshot_id = info.as_of, info.id
         self.previous = out  # the next save copies what is unchanged from its rows
         return out

@@ -170,6 +170,15 @@ def git_to_blob(git: GitFacts | None) -> bytes | None:
 def git_from_blob(blob: bytes | None) -> GitFacts | None:
     if blob is None:
         return None
+    return _decode_git(blob)
+
+
+def git_blob(git: GitFacts | None) -> bytes | None:
+    """git_to_blob, the blob itself for a StoredGit (it encodes back to the same bytes)."""
+    return git.blob if isinstance(git, StoredGit) else git_to_blob(git)
+
+
+def _decode_git(blob: bytes) -> GitFacts:
     doc = json.loads(zlib.decompress(blob))
     times = accumulate(doc["times"], operator.sub)  # t[0], t[0] - d[1], ...
     who = map(doc["emails"].__getitem__, doc["who"])
@@ -254,3 +263,62 @@ def overrides_from_json(text: str) -> dict[str, Override]:
         )
         for eid, o in json.loads(text).items()
     }
+
+
+class StoredGit(GitFacts):
+    """A commit history as stored (git_to_blob), decoded on first use: what a scan read
+    for an incremental scan carries. It pickles as the blob, is written back as the same
+    blob, and equals (and hashes as) the GitFacts it decodes to; most reused scans never
+    need the commits (their signals are kept when the as-of is unchanged)."""
+
+    def __init__(self, blob: bytes) -> None:  # not GitFacts' fields: they are decoded
+        object.__setattr__(self, "_blob", blob)
+        object.__setattr__(self, "_facts", None)
+
+    @property
+    def blob(self) -> bytes:
+        blob: bytes = self.__dict__["_blob"]
+        return blob
+
+    def decoded(self) -> GitFacts:
+        facts: GitFacts | None = self.__dict__["_facts"]
+        if facts is None:
+            facts = _decode_git(self.blob)
+            object.__setattr__(self, "_facts", facts)
+        return facts
+
+    @property
+    def available(self) -> bool:
+        return self.decoded().available
+
+    @property
+    def reason(self) -> str:
+        return self.decoded().reason
+
+    @property
+    def head(self) -> str | None:
+        return self.decoded().head
+
+    @property
+    def commits(self) -> tuple[tuple[int, str], ...]:
+        return self.decoded().commits
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return self.decoded().tags
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, StoredGit):
+            return self.blob == other.blob or self.decoded() == other.decoded()
+        if isinstance(other, GitFacts):
+            return self.decoded() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.decoded())
+
+    def __repr__(self) -> str:
+        return repr(self.decoded())
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return StoredGit, (self.blob,)

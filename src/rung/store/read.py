@@ -204,13 +204,13 @@ _REUSABLE = (
 class ReusableScan:
     scan: ServiceScan
     pk: int  # its row
-    git: bytes | None  # its commit history as stored
 
 
 def load_reusable(conn: Connection, snapshot_id: int) -> list[ReusableScan]:
-    """The scans of one snapshot for an incremental scan, in name order, exactly as
-    load_scans reads them, with their rows and stored commit histories (also in each
-    scan's `stored`): the next snapshot copies from them (rung.store.write)."""
+    """The scans of one snapshot for an incremental scan, in name order, equal to what
+    load_scans reads, with their rows (also in each scan's `stored`): the next snapshot
+    copies from them (rung.store.write). Commit histories stay as stored until used
+    (codec.StoredGit)."""
     rows = conn.execute(
         select(*_REUSABLE).where(ServiceRow.snapshot_id == snapshot_id).order_by(ServiceRow.name)
     ).all()
@@ -225,12 +225,12 @@ def load_reusable(conn: Connection, snapshot_id: int) -> list[ReusableScan]:
             signals=json.loads(row.signals),
             stack=json.loads(row.stack),
             notes=tuple(json.loads(row.notes)),
-            git=codec.git_from_blob(blob),
+            git=None if blob is None else codec.StoredGit(blob),
             cache_key=row.cache_key,
             reused=row.reused,
-            stored=StoredRow(snapshot_id, row.id, blob),
+            stored=StoredRow(snapshot_id, row.id),
         )
-        out.append(ReusableScan(scan, row.id, blob))
+        out.append(ReusableScan(scan, row.id))
     return out
 
 

@@ -27,7 +27,7 @@ from sqlalchemy import (
 
 from rung import __version__
 from rung.assess.levels import AreaResult, Override
-from rung.assess.service import ServiceAssessment, ServiceScan
+from rung.assess.service import ServiceAssessment
 from rung.checks.base import Finding
 from rung.incremental import PreviousScans
 from rung.model.loader import LoadedModel
@@ -131,48 +131,39 @@ class _Areas:
 
 @dataclass(frozen=True)
 class _Source:
-    """The stored row (`pk`, of snapshot `snapshot_id`) that a new row takes its commit
-    history from (as stored), and its findings but the `replaced` ones (copied in SQL);
-    `written` are the findings to write as values (those replaced, and any new one)."""
+    """The stored row (`pk`, of snapshot `snapshot_id`) that a new row takes its findings
+    from but the `replaced` ones (copied in SQL); `written` are the findings to write as
+    values (those replaced, and any new one)."""
 
     snapshot_id: int
     pk: int
-    git: bytes | None
     replaced: tuple[str, ...]
     written: Mapping[str, Finding]
 
 
 def _source(a: ServiceAssessment, previous: PreviousScans | None) -> _Source | None:
     """The stored row `a`'s scan comes from: the one it says (ServiceScan.stored, set by
-    rung.incremental.reuse: its findings but the replaced ones and its history are the
-    row's), else the one of `previous` (Store.previous_scans) with the same service,
-    cache key and history, its findings compared; None when there is none."""
+    rung.incremental.reuse: its findings but the replaced ones are the row's), else the
+    one of `previous` (Store.previous_scans) with the same service and cache key, the
+    findings compared; None when there is none."""
     scan = a.scan
     ref = scan.stored
     if ref is not None:
         new = scan.findings
         written = {cid: new[cid] for cid in ref.replaced if cid in new}
-        return _Source(ref.snapshot_id, ref.pk, ref.git, ref.replaced, written)
+        return _Source(ref.snapshot_id, ref.pk, ref.replaced, written)
     if previous is None or previous.snapshot_id is None:
         return None
-    old, row = previous.get(a.name), previous.rows.get(a.name)
-    if old is None or row is None or not scan.cache_key or old.cache_key != scan.cache_key:
-        return None
-    if scan.git != old.git:
+    old, pk = previous.get(a.name), previous.rows.get(a.name)
+    if old is None or pk is None or not scan.cache_key or old.cache_key != scan.cache_key:
         return None
     found, stored = dict(scan.findings), old.findings
     replaced = tuple(cid for cid, f in stored.items() if found.get(cid) != f)
     written = {cid: f for cid, f in found.items() if cid not in stored or cid in replaced}
-    return _Source(previous.snapshot_id, row[0], row[1], replaced, written)
+    return _Source(previous.snapshot_id, pk, replaced, written)
 
 
-def _git_blob(scan: ServiceScan, source: _Source | None) -> bytes | None:
-    return source.git if source is not None else codec.git_to_blob(scan.git)
-
-
-def _service_values(
-    snapshot_id: int, a: ServiceAssessment, areas: _Areas, source: _Source | None
-) -> dict[str, Any]:
+def _service_values(snapshot_id: int, a: ServiceAssessment, areas: _Areas) -> dict[str, Any]:
     scan, svc = a.scan, a.scan.service
     return {
         "snapshot_id": snapshot_id,
@@ -187,7 +178,7 @@ def _service_values(
         "signals": codec.mapping_to_json(scan.signals),
         "stack": codec.mapping_to_json(scan.stack),
         "notes": codec.dumps(codec.scrubbed(list(scan.notes))),
-        "git": _git_blob(scan, source),
+        "git": codec.git_blob(scan.git),
         "profile": a.profile,
         "achieved": a.achieved,
         "required": a.required,
@@ -284,9 +275,7 @@ def _insert_services(
         return
     stmt = insert(ServiceRow).returning(ServiceRow.id, sort_by_parameter_order=True)
     sources = [_source(a, previous) for a in batch]
-    values = [
-        _service_values(snapshot_id, a, areas, s) for a, s in zip(batch, sources, strict=True)
-    ]
+    values = [_service_values(snapshot_id, a, areas) for a in batch]
     pks = [int(pk) for pk in conn.execute(stmt, values).scalars()]
     copyable = _copyable(
         conn,
