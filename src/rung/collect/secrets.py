@@ -300,7 +300,7 @@ class _Engine:
         self._parsing_error: type[Exception] = ParsingError
         self._snippet = get_code_snippet
         self._name_filters = _name_filters(scan.get_filters_with_parameter("filename"))
-        # content -> yaml_lines(content) (a list never changed), None, or _UNSURE
+        # content -> yaml_lines(content), None, or _UNSURE
         self._yaml: dict[str, list[str] | object | None] = {}
         self._yaml_chars = 0
 
@@ -354,7 +354,7 @@ class _Engine:
                 self._yaml_chars += len(content)
         if found is _UNSURE:
             raise Unsure
-        return cast("list[str] | None", found)
+        return None if found is None else list(cast("list[str]", found))
 
     def _line_sets(self, path: str, text: str, file_type: Any) -> Iterator[list[str]]:
         """What detect-secrets' scan_file reads: transformed lines (YAML, ini) or the
@@ -425,12 +425,13 @@ class _Engine:
 
         Lines where no plugin found anything are remembered for the process (most
         candidate lines, `apiVersion: apps/v1` or `password: ${DB_PASSWORD}`, recur across
-        files and repositories). Exact: what a plugin finds on a line (`analyze_line`, the
-        functions in _PURE_ANALYZE_LINE) depends on the line, on the file name only
-        through detect-secrets' file type (KeywordDetector picks its regexes by it) and
-        on the context not at all when nothing is found (it is only used to verify a
-        found value); the plugins' settings live as long as this engine (and its
-        cache). Filters and the context only judge what a plugin found, so a line where
+        files and repositories). Exact: which plugins run (`_applicable`) depends on the
+        line alone; what a plugin finds there (its `analyze_line` and `analyze_string`,
+        detect-secrets' own ones: `_pure_analyzers`, else there is no cache) depends on
+        the line, on the file name only through detect-secrets' file type
+        (KeywordDetector picks its regexes by it), and on the context only to verify a
+        value it found; the plugins' settings live as long as this engine and its
+        cache. Filters and the context only judge what a plugin found, so a line where
         every applicable plugin found nothing yields nothing whatever the file or its
         other lines. A plugin that raises leaves nothing remembered."""
         line = lines[number - 1].rstrip()
