@@ -30,6 +30,11 @@ def glob_regex(patterns: tuple[str, ...]) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=4096)
+def _lowered(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(p.lower() for p in patterns)
+
+
+@lru_cache(maxsize=4096)
 def _plan(
     pats: tuple[str, ...],
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...], re.Pattern[str] | None]:
@@ -104,8 +109,13 @@ class PathIndex:
 
     def find(self, patterns: Iterable[str]) -> tuple[str, ...]:
         """Paths whose lower-cased base name matches any glob (case-insensitive)."""
-        pats = tuple(p.lower() for p in patterns)
-        return self.memo(("find", pats), lambda: self._find(pats))
+        pats = _lowered(patterns if type(patterns) is tuple else tuple(patterns))
+        key = ("find", pats)
+        try:
+            return self._memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            found = self._memo[key] = self._find(pats)
+            return found
 
     def _find(self, pats: tuple[str, ...]) -> tuple[str, ...]:
         names, exts, affixes, rx = _plan(pats)

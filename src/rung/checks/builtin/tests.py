@@ -185,17 +185,6 @@ def _may_be_integration(name: str) -> bool:
     return "IT" in name or any(h in low for h in _INTEGRATION_HINTS)
 
 
-def _integration_evidence(facts: ServiceFacts, path: str, rel: str) -> Evidence | None:
-    folder, _, name = rel.rpartition("/")
-    test_name = is_test_name(name)
-    d, in_tree = _integration_folder(folder, test_name)
-    if d is not None:
-        return Evidence(path, None, f"integration test folder {d}/")
-    if _integration_file(name, in_tree or test_name):
-        return Evidence(path, None, "integration test file")
-    return None
-
-
 @lru_cache(maxsize=1 << 16)
 def _integration_file(name: str, test_context: bool) -> bool:
     """Whether a file name is an integration test's, in a test tree or with a test name
@@ -210,11 +199,17 @@ def _integration_file(name: str, test_context: bool) -> bool:
 
 @check("tests.integration", "Integration or end-to-end tests exist")
 def tests_integration(facts: ServiceFacts) -> Finding:
-    ev = [
-        e
-        for p, rel in zip(facts.files, facts.rel_paths, strict=True)
-        if not is_placeholder(p) and (e := _integration_evidence(facts, p, rel)) is not None
-    ]
+    ev: list[Evidence] = []
+    for p, rel in zip(facts.files, facts.rel_paths, strict=True):
+        if is_placeholder(p):
+            continue
+        folder, _, name = rel.rpartition("/")
+        test_name = is_test_name(name)
+        d, in_tree = _integration_folder(folder, test_name)
+        if d is not None:
+            ev.append(Evidence(p, None, f"integration test folder {d}/"))
+        elif _integration_file(name, in_tree or test_name):
+            ev.append(Evidence(p, None, "integration test file"))
     ev += dep_evidence(deps_matching(facts, TESTCONTAINERS), "testcontainers")
     if not ev:
         return failed("tests.integration", "no integration or end-to-end tests")
