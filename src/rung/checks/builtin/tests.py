@@ -239,7 +239,7 @@ def _ext(path: str) -> str:
 
 
 def _locust(path: str, text: str | None) -> Evidence | None:
-    name = posixpath.basename(path).lower()
+    name = path.rpartition("/")[2].lower()  # posixpath.basename(path).lower()
     if name.startswith("locustfile") and name.endswith(".py"):
         return Evidence(path, None, "Locust locustfile")
     if name.endswith(".py") and text is not None and "locust" in text:
@@ -270,7 +270,7 @@ def _gatling(path: str, text: str | None) -> Evidence | None:
 def _artillery(path: str, text: str | None) -> Evidence | None:
     if text is None or _ext(path) not in {"yml", "yaml"}:
         return None
-    if _ARTILLERY_CONFIG.search(text) is None:
+    if "config:" not in text or _ARTILLERY_CONFIG.search(text) is None:  # its literal
         return None
     line = first_line(text, _ARTILLERY_SCENARIOS)
     return Evidence(path, line, "Artillery config") if line is not None else None
