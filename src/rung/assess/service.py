@@ -37,7 +37,8 @@ class StoredRow:
     """The stored row a scan was read from for an incremental scan (rung.store): the
     snapshot and row ids, and the check ids whose findings are no longer the row's
     (`replaced`: live checks re-run with another result). The store copies the rest of
-    the row's findings when it writes the reused scan again."""
+    the row's findings when it writes the reused scan again, so whatever changes other
+    findings of such a scan must drop it (`stored=None`) or add them to `replaced`."""
 
     snapshot_id: int
     pk: int

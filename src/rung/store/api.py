@@ -34,7 +34,7 @@ class Store(LedgerMethods):
     engine: Engine
     lock_timeout: float
     # the scans the last previous_scans() returned (an incremental scan's starting point)
-    previous: PreviousScans | None = field(default=None, init=False, repr=False)
+    previous: PreviousScans | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def open(
