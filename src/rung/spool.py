@@ -61,7 +61,7 @@ class Spool(Sequence[ServiceAssessment]):
             for cid, f in scan.findings.items()
         ]  # plain tuples: a frozen dataclass pickles through a slow generic __getstate__
         fields = (scan.service, scan.head, scan.signals, scan.stack, scan.notes, scan.git)
-        keys = (scan.cache_key, scan.reused)
+        keys = (scan.cache_key, scan.reused, scan.stored)
         levels = (a.achieved, a.potential, a.pillars)
         record = (fields, findings, keys, a.profile, a.risk, areas, levels)
         data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
@@ -106,6 +106,7 @@ class Spool(Sequence[ServiceAssessment]):
             git=git,
             cache_key=keys[0],
             reused=keys[1],
+            stored=keys[2],
         )
         table = self._table
         return ServiceAssessment(
