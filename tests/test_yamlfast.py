@@ -52,7 +52,7 @@ TRICKY = [
     "a: &x 1\nb: *x\n",
     "a: 1\na: 2\n",  # duplicate key: the last wins
     "\ufeffa: 1\n",
-    "a: \"\\u00e9\\t\"\n",
+    'a: "\\u00e9\\t"\n',
     "[" * 60 + "]" * 60 + "\n",
 ]
 
