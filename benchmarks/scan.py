@@ -14,7 +14,9 @@ commits), then measures, each as the median of --runs runs, after one untimed wa
   summary) and its ratio to the floor;
 - rescan: the same command without --full on an unchanged portfolio (incremental),
   and its ratio to `git rev-parse HEAD` in every repository (--jobs threads);
-- peak RSS of the scan's process tree (os.wait4: the largest process of the tree);
+- peak RSS of the scan's process tree (os.wait4: the largest process of the tree; the
+  portfolio is generated in a child process so that this process stays small: a child
+  counts its parent's memory at fork time in its own peak);
 - dask: the full scan through a Dask LocalCluster of 2 single-threaded worker
   processes (`--executor tcp://...`, the cluster already running) and its ratio to
   the process pool;
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import json
 import os
 import shutil
 import statistics
@@ -165,19 +168,25 @@ def dask_cluster() -> Iterator[str | None]:
 
 
 def generate(dest: Path, n: int, seed: int) -> list[str]:
-    from rung.demo.generator import generate_portfolio
-
-    portfolio = generate_portfolio(
-        dest,
-        seed=seed,
-        services=n,
-        monorepos=max(1, round(0.15 * n / 4.5)),  # 3-6 services each: ~15% of services
-        max_commits=2000,
-        big_repos=2 if n < 300 else 3,
-        big_commits=20000,
-        modules=(30, 250),
+    """Generate the portfolio in a child process: this process stays small, because a
+    child started by fork/vfork counts its parent's resident memory in its own peak
+    (ru_maxrss keeps the high-water mark of the memory it had before exec)."""
+    code = (
+        "import json, sys\n"
+        "from rung.demo.generator import generate_portfolio\n"
+        "dest, n, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])\n"
+        "p = generate_portfolio(dest, seed=seed, services=n,\n"
+        "    monorepos=max(1, round(0.15 * n / 4.5)),  # 3-6 services each: ~15% of services\n"
+        "    max_commits=2000, big_repos=2 if n < 300 else 3, big_commits=20000,\n"
+        "    modules=(30, 250))\n"
+        "print(json.dumps([str(r) for r in p.repositories]))\n"
     )
-    return [str(p) for p in portfolio.repositories]
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(dest), str(n), str(seed)],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    repos: list[str] = json.loads(out)
+    return repos
 
 
 def shape(repos: Sequence[str]) -> tuple[int, int]:
