@@ -43,7 +43,6 @@ class Spool(Sequence[ServiceAssessment]):
         self._sorted = True
         self._shared: dict[int, int] = {}  # id(AreaResult) -> place in _table
         self._table: list[AreaResult] = []  # kept alive: ids stay valid
-        self.reused = 0  # assessments of reused (incremental) scans
 
     def _share(self, area: AreaResult) -> int:
         key = self._shared.get(id(area))
@@ -71,7 +70,6 @@ class Spool(Sequence[ServiceAssessment]):
             self._sorted = False
         self._index.append((a.name, self._end, len(data)))
         self._end += len(data)
-        self.reused += a.scan.reused
         self._briefs.append(Brief(a.name, a.achieved, a.required, a.scan.reused))
 
     def briefs(self) -> list[Brief]:
@@ -182,11 +180,9 @@ class _Findings(Mapping[str, Finding]):
 
 
 def reused_count(assessments: Sequence[ServiceAssessment]) -> int:
-    """How many assessments come from reused (incremental) scans; a Spool counted them
-    as they arrived."""
-    if isinstance(assessments, Spool):
-        return assessments.reused
-    return sum(1 for a in assessments if a.scan.reused)
+    """How many assessments come from reused (incremental) scans (a Spool answers from
+    its briefs, without reading its file)."""
+    return sum(1 for b in briefs(assessments) if b.reused)
 
 
 def briefs(assessments: Sequence[ServiceAssessment]) -> list[Brief]:

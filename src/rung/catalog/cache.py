@@ -28,9 +28,10 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rung import __version__
-from rung.catalog.entity import Link, Service, ServiceSource
+from rung.catalog.entity import service_from_dict
 from rung.catalog.repository import RepoScan, scan_repository
 from rung.catalog.yamldocs import READS
+from rung.collect.gitcmd import global_configs
 
 FORMAT = 1
 _GIT_FILES = ("index", "config")
@@ -54,9 +55,7 @@ def _fields(st: os.stat_result | None) -> Stat:
 
 def _outer() -> list[Any]:
     """What every entry depends on besides its repository: rung and the global configs."""
-    home = os.environ.get("HOME", "/")
-    configs = (os.path.join(home, ".gitconfig"), os.path.join(home, ".config", "git", "config"))
-    return [FORMAT, __version__, [_stat(p) for p in configs]]
+    return [FORMAT, __version__, [_stat(p) for p in global_configs()]]
 
 
 def default_path(paths: Sequence[str]) -> str:
@@ -68,25 +67,12 @@ def default_path(paths: Sequence[str]) -> str:
     return os.path.join(base, f"discovery-{hashlib.sha256(key.encode()).hexdigest()[:16]}.json")
 
 
-def service_to_dict(service: Service) -> dict[str, Any]:
-    return dataclasses.asdict(service)
-
-
-def service_from_dict(data: dict[str, Any]) -> Service:
-    kwargs = dict(data)
-    kwargs["source"] = ServiceSource(kwargs["source"])
-    kwargs["links"] = tuple(Link(**link) for link in kwargs["links"])
-    for name in ("tags", "depends_on", "consumes_apis", "provides_apis"):
-        kwargs[name] = tuple(kwargs[name])
-    return Service(**kwargs)
-
-
 def _scan_to_dict(scan: RepoScan) -> dict[str, Any]:
     return {
         "path": scan.path,
         "name": scan.name,
         "url": scan.url,
-        "services": [service_to_dict(s) for s in scan.services],
+        "services": [dataclasses.asdict(s) for s in scan.services],
         "warnings": list(scan.warnings),
     }
 

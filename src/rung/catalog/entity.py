@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
@@ -54,3 +54,36 @@ class Service:
     provides_apis: tuple[str, ...] = ()
     descriptor_path: str | None = None  # repo-relative path, or the central catalog file
     descriptor: Mapping[str, Any] = field(default_factory=dict)  # the raw Component document
+
+
+def _tuple(v: Any) -> tuple[Any, ...]:
+    return tuple(v or ())
+
+
+def _dict(v: Any) -> dict[str, Any]:
+    return dict(v or {})
+
+
+# How each non-scalar field comes back from its JSON form (`dataclasses.asdict`).
+_FROM_JSON: dict[str, Callable[[Any], Any]] = {
+    "source": ServiceSource,
+    "annotations": _dict,
+    "labels": _dict,
+    "descriptor": _dict,
+    "tags": _tuple,
+    "depends_on": _tuple,
+    "consumes_apis": _tuple,
+    "provides_apis": _tuple,
+    "links": lambda v: tuple(Link(**item) for item in v or ()),
+}
+_FIELDS = frozenset(f.name for f in fields(Service))
+
+
+def service_from_dict(data: Mapping[str, Any]) -> Service:
+    """The Service whose `dataclasses.asdict` form, through JSON, is `data` (keys that
+    are no field of this version are ignored)."""
+    return Service(**{k: _FROM_JSON.get(k, _same)(v) for k, v in data.items() if k in _FIELDS})
+
+
+def _same(v: Any) -> Any:
+    return v

@@ -10,7 +10,8 @@ from collections.abc import Iterator, Sequence
 
 from rung.catalog.urls import strip_credentials
 from rung.collect.facts import VENDORED_DIRS
-from rung.collect.gitcmd import GitError, git
+from rung.collect.gitcmd import GitError, git, global_configs
+from rung.collect.gitrefs import read_plain
 from rung.errors import ConfigError
 
 
@@ -98,10 +99,10 @@ def _plain_origin(repo: str) -> str | None:
         for legacy in ("remotes", "branches"):
             if os.path.lexists(os.path.join(git_dir, legacy, "origin")):
                 return _ASK_GIT
-        text = _read_config(os.path.join(git_dir, "config"))
-    except OSError:
+        text = read_plain(os.path.join(git_dir, "config"), _CONFIG_LIMIT)
+    except (OSError, ValueError):
         return _ASK_GIT
-    if text is None or "insteadof" in text.lower() or "include" in text.lower():
+    if "insteadof" in text.lower() or "include" in text.lower():
         return _ASK_GIT
     section: tuple[str, str | None] = ("", None)
     for line in text.splitlines():
@@ -126,27 +127,17 @@ def _plain_origin(repo: str) -> str | None:
     return None
 
 
-def _read_config(path: str) -> str | None:
-    st = os.lstat(path)
-    if not stat.S_ISREG(st.st_mode) or st.st_size > _CONFIG_LIMIT:
-        return None
-    with open(path, "rb") as fh:
-        return fh.read(_CONFIG_LIMIT).decode("utf-8", "replace")
-
-
 @functools.cache
 def _outer_configs_plain() -> bool:
-    """The global configs git reads under rung.collect.gitcmd (no system config, no
-    config from the environment, HOME kept, XDG_CONFIG_HOME not) hold nothing that
-    could change an origin URL. Read once per process."""
-    home = os.environ.get("HOME", "/")
-    for path in (os.path.join(home, ".gitconfig"), os.path.join(home, ".config", "git", "config")):
+    """The global configs git reads under rung.collect.gitcmd hold nothing that could
+    change an origin URL. Read once per process."""
+    for path in global_configs():
         try:
-            text = _read_config(path)
+            text = read_plain(path, _CONFIG_LIMIT)
         except FileNotFoundError:
             continue
-        except OSError:
+        except (OSError, ValueError):
             return False
-        if text is None or any(w in text.lower() for w in _RISKY_WORDS):
+        if any(w in text.lower() for w in _RISKY_WORDS):
             return False
     return True

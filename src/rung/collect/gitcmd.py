@@ -18,6 +18,14 @@ _SAFE_CONFIG = (
 )  # fmt: skip
 
 
+def global_configs() -> tuple[str, str]:
+    """The config files git reads outside a repository when run through `git` below: no
+    system config, no configuration from the environment, HOME kept, XDG_CONFIG_HOME
+    not (so the XDG file is the one under HOME)."""
+    home = os.environ.get("HOME", "/")
+    return os.path.join(home, ".gitconfig"), os.path.join(home, ".config", "git", "config")
+
+
 class GitError(RuntimeError):
     pass
 

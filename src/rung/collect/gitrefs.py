@@ -7,11 +7,11 @@ import os
 import re
 import stat
 
-_HEX = frozenset("0123456789abcdef")
+OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")  # SHA-1 or SHA-256
 
 
 def _object_id(text: str) -> str | None:
-    return text if len(text) in (40, 64) and set(text) <= _HEX else None
+    return text if OBJECT_ID.fullmatch(text) else None
 
 
 def head_from_files(repo_path: str) -> str | None:
@@ -19,25 +19,28 @@ def head_from_files(repo_path: str) -> str | None:
     needs git itself (never follows a symlink: `.git/HEAD` and refs must be files)."""
     git_dir = os.path.join(repo_path, ".git")
     try:
-        head = _read_plain(os.path.join(git_dir, "HEAD")).strip()
+        head = read_plain(os.path.join(git_dir, "HEAD")).strip()
         if not head.startswith("ref: "):
             return _object_id(head)
         ref = head[5:].strip()
         if not ref.startswith("refs/") or ".." in ref.split("/"):
             return None
         try:
-            return _object_id(_read_plain(os.path.join(git_dir, *ref.split("/"))).strip())
+            return _object_id(read_plain(os.path.join(git_dir, *ref.split("/"))).strip())
         except FileNotFoundError:
             return _packed(git_dir, ref)
     except (OSError, UnicodeDecodeError, ValueError):
         return None
 
 
-def _read_plain(path: str) -> str:
-    if not stat.S_ISREG(os.lstat(path).st_mode):
-        raise ValueError(f"{path}: not a regular file")
-    with open(path, encoding="utf-8") as fh:
-        return fh.read(4096)
+def read_plain(path: str, limit: int = 4096) -> str:
+    """The text of a small file of `.git`: never through a symlink (ValueError for
+    anything but a regular file of at most `limit` bytes; OSError when unreadable)."""
+    st = os.lstat(path)
+    if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+        raise ValueError(f"{path}: not a regular file of at most {limit} bytes")
+    with open(path, "rb") as fh:
+        return fh.read(limit).decode("utf-8", "replace")
 
 
 def _packed(git_dir: str, ref: str) -> str | None:
@@ -52,7 +55,6 @@ def _packed(git_dir: str, ref: str) -> str | None:
     return None
 
 
-_SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 _TAG_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+@-]*")
 
 
@@ -101,7 +103,7 @@ def _loose_tags(folder: str, prefix: str) -> list[str] | None:
             out += inner
         elif entry.is_file(follow_symlinks=False):
             with open(entry.path, encoding="ascii") as fh:
-                if not _SHA.fullmatch(fh.read(200).strip()):
+                if not OBJECT_ID.fullmatch(fh.read(200).strip()):
                     return None
             out.append(name)
         else:
@@ -121,7 +123,7 @@ def _packed_tags(path: str) -> list[str] | None:
             if line.startswith(("#", "^")):
                 continue
             oid, _, ref = line.rstrip("\n").partition(" ")
-            if not _SHA.fullmatch(oid):
+            if not OBJECT_ID.fullmatch(oid):
                 return None
             if ref.startswith("refs/tags/"):
                 name = ref[len("refs/tags/") :]

@@ -33,14 +33,13 @@ A shallow clone works as git sees it: history stops at the shallow boundary.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rung.collect.facts import GitFacts
 from rung.collect.files import parent_dirs
 from rung.collect.gitcmd import GitError, git
-from rung.collect.gitrefs import refs_from_files
+from rung.collect.gitrefs import OBJECT_ID, refs_from_files
 
 _MARK = b"\x01"
 # Header fields of one log record, NUL separated (-z): sha, parents, tree, ctime, e-mail.
@@ -92,9 +91,6 @@ def _read(repo_path: str, roots: Sequence[str]) -> dict[str, GitFacts]:
     }
 
 
-_SHA = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
-
-
 def _head_and_tags(repo_path: str) -> tuple[str | None, tuple[str, ...]]:
     """HEAD's commit and all tag names: read from the files of `.git` when they alone
     decide them (`refs_from_files`), else in one git call; (None, ()) without commits.
@@ -107,7 +103,7 @@ def _head_and_tags(repo_path: str) -> tuple[str | None, tuple[str, ...]]:
     except GitError:
         out = b""
     lines = out.decode("utf-8", "replace").splitlines()
-    if not lines or not _SHA.fullmatch(lines[0].strip()):
+    if not lines or not OBJECT_ID.fullmatch(lines[0].strip()):
         git(repo_path, ["rev-parse", "--git-dir"])  # raises when this is no repository
         return None, ()
     return lines[0].strip(), tuple(sorted(n for n in lines[1:] if n))

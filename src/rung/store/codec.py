@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import operator
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, fields, is_dataclass
 from itertools import accumulate, pairwise
 from typing import Any
@@ -18,7 +18,7 @@ from typing import Any
 from rung.assess.levels import ExpState, Override
 from rung.assess.risk import FactorPoints, RiskResult
 from rung.assess.stability import StabilityState
-from rung.catalog.entity import Link, Service, ServiceSource
+from rung.catalog.entity import Service, service_from_dict
 from rung.checks.base import Evidence, Finding, Status
 from rung.collect.facts import GitFacts
 from rung.store.url import strip_credentials
@@ -33,35 +33,6 @@ def loads(text: str | None) -> Any:
 
 
 # ----- Service ------------------------------------------------------------------------
-
-
-def _tuple(v: Any) -> tuple[Any, ...]:
-    return tuple(v or ())
-
-
-def _links(v: Any) -> tuple[Link, ...]:
-    return tuple(Link(**item) for item in v or ())
-
-
-def _source(v: Any) -> ServiceSource:
-    return ServiceSource(v)
-
-
-def _dict(v: Any) -> dict[str, Any]:
-    return dict(v or {})
-
-
-_SERVICE_FIELDS: dict[str, Callable[[Any], Any]] = {
-    "source": _source,
-    "annotations": _dict,
-    "labels": _dict,
-    "descriptor": _dict,
-    "tags": _tuple,
-    "depends_on": _tuple,
-    "consumes_apis": _tuple,
-    "provides_apis": _tuple,
-    "links": _links,
-}
 
 
 def scrubbed(value: Any) -> Any:
@@ -110,10 +81,7 @@ def service_to_json(service: Service) -> str:
 
 
 def service_from_json(text: str) -> Service:
-    data = json.loads(text)
-    known = {f.name for f in fields(Service)}
-    kwargs = {k: _SERVICE_FIELDS.get(k, lambda v: v)(v) for k, v in data.items() if k in known}
-    return Service(**kwargs)
+    return service_from_dict(json.loads(text))
 
 
 # ----- findings -----------------------------------------------------------------------
