@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, fields, is_dataclass, replace
+from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from rung import __version__
 from rung.assess.service import ServiceScan
-from rung.catalog.entity import Service
+from rung.catalog.entity import Service, json_default, shallow_fields
 from rung.collect.gitrefs import head_from_files
 
 
@@ -58,22 +57,11 @@ def cache_key(service: Service, head: str | None, model_hash: str, suite: str) -
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-_FIELDS = tuple(f.name for f in fields(Service))
-
-
-def _plain(value: object) -> Any:
-    """What `dataclasses.asdict` makes of a dataclass met inside a Service (its links)."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return asdict(value)
-    return str(value)
-
-
 def catalog_json(service: Service) -> str:
     """`json.dumps(asdict(service), sort_keys=True, default=str)` without asdict's deep
     copy: json walks the fields itself and meets a nested dataclass (a Link) only
     through `default`, which hands it over as asdict would have made it."""
-    data = {name: getattr(service, name) for name in _FIELDS}
-    return json.dumps(data, sort_keys=True, default=_plain)
+    return json.dumps(shallow_fields(service), sort_keys=True, default=json_default)
 
 
 def repository_head(repo_path: str) -> str | None:

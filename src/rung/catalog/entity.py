@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -87,3 +87,21 @@ def service_from_dict(data: Mapping[str, Any]) -> Service:
 
 def _same(v: Any) -> Any:
     return v
+
+
+def shallow_fields(service: Service) -> dict[str, Any]:
+    """The fields of `service` by name, values as they are: what `dataclasses.asdict`
+    gives, without its deep copy, once a JSON encoder turns the Links inside with
+    `json_default`."""
+    return {name: getattr(service, name) for name in _FIELD_ORDER}
+
+
+def json_default(value: object) -> Any:
+    """A JSON encoder's fallback: a dataclass met inside a Service (a Link) as
+    `dataclasses.asdict` makes it, anything else as text."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return str(value)
+
+
+_FIELD_ORDER = tuple(f.name for f in fields(Service))

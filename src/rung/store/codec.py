@@ -11,14 +11,14 @@ import json
 import operator
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, fields, is_dataclass
+from dataclasses import asdict, is_dataclass
 from itertools import accumulate, pairwise
 from typing import Any
 
 from rung.assess.levels import ExpState, Override
 from rung.assess.risk import FactorPoints, RiskResult
 from rung.assess.stability import StabilityState
-from rung.catalog.entity import Service, service_from_dict
+from rung.catalog.entity import Service, json_default, service_from_dict, shallow_fields
 from rung.checks.base import Evidence, Finding, Status
 from rung.collect.facts import GitFacts
 from rung.store.url import strip_credentials
@@ -46,16 +46,6 @@ def scrubbed(value: Any) -> Any:
     return value
 
 
-_FIELD_NAMES = tuple(f.name for f in fields(Service))
-
-
-def _as_asdict(value: object) -> Any:
-    """json's fallback: a dataclass (a Link) as `asdict` makes it, anything else as text."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return asdict(value)
-    return str(value)
-
-
 def _scrubbed_fields(value: Any) -> Any:
     """`scrubbed`, also turning a dataclass met on the way into its asdict form."""
     if isinstance(value, str):
@@ -73,8 +63,8 @@ def service_to_json(service: Service) -> str:
     """`dumps(scrubbed(asdict(service)))`, without asdict's deep copy, and without the
     scrubbing walk when no text holds an "@" (scrubbing changes only such texts; JSON
     writes "@" as it is)."""
-    data = {name: getattr(service, name) for name in _FIELD_NAMES}
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_as_asdict)
+    data = shallow_fields(service)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=json_default)
     if "@" not in text:
         return text
     return dumps(_scrubbed_fields(data))
