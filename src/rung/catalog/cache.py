@@ -23,6 +23,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -152,12 +153,9 @@ class DiscoveryCache:
         before: list[list[Any]],
         reads: Iterable[tuple[str, os.stat_result | None]],
     ) -> None:
-        if not os.path.isdir(os.path.join(repo, ".git")) or os.path.islink(
-            os.path.join(repo, ".git")
-        ):
-            return
-        if any(st is None for _, st in before[:1]):  # no index: nothing to vouch for
-            return
+        git_dir = _stat(os.path.join(repo, ".git"))
+        if before[0][1] is None or git_dir is None or not stat.S_ISDIR(git_dir[0]):
+            return  # no index, or `.git` no plain folder: nothing vouches for the list
         files = []
         for path, st in reads:
             rel = os.path.relpath(path, repo)
@@ -169,9 +167,10 @@ class DiscoveryCache:
             text = json.dumps(data)
         except (TypeError, ValueError):
             return
-        if _scan_from_dict(json.loads(text)) != found:
+        back = json.loads(text)
+        if _scan_from_dict(back) != found:
             return  # the JSON round trip would change it (dates in a descriptor...)
-        self.entries[repo] = {"git": before, "files": files, "scan": json.loads(text)}
+        self.entries[repo] = {"git": before, "files": files, "scan": back}
 
     def save(self, repos: Iterable[str]) -> None:
         """Write the entries of `repos` (the repositories of this discovery)."""
