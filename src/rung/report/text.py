@@ -32,18 +32,29 @@ def pillar_abbrev(name: str) -> str:
 def print_portfolio(
     console: Console, model: Model, assessments: Sequence[ServiceAssessment], title: str
 ) -> None:
+    from rich.box import SIMPLE_HEAD
     from rich.markup import escape
     from rich.table import Table
 
     pillars = model.pillars
-    table = Table(title=title, title_justify="left", header_style="bold", pad_edge=False)
-    table.add_column("Service", overflow="fold", min_width=10)
-    table.add_column("Owner", overflow="fold", style="dim", max_width=16)
-    table.add_column("Req", justify="right")
-    table.add_column("Lvl", justify="right")
-    table.add_column("Gaps", justify="right")
+    # no vertical rules, names cut with an ellipsis rather than folded: a portfolio of a
+    # few hundred services stays one line per service in an 80-column terminal
+    table = Table(
+        title=title,
+        title_justify="left",
+        header_style="bold",
+        pad_edge=False,
+        box=SIMPLE_HEAD,
+        collapse_padding=True,
+    )
+    table.add_column("Service", no_wrap=True, overflow="ellipsis", max_width=24)
+    table.add_column("Owner", no_wrap=True, overflow="ellipsis", style="dim", max_width=14)
+    table.add_column("Req", justify="right", no_wrap=True, min_width=3)
+    table.add_column("Lvl", justify="right", no_wrap=True, min_width=3)
+    table.add_column("Gaps", justify="right", no_wrap=True, min_width=4)
     for p in pillars:
-        table.add_column(pillar_abbrev(p.name), justify="right")
+        abbrev = pillar_abbrev(p.name)
+        table.add_column(abbrev, justify="right", no_wrap=True, min_width=len(abbrev))
     for a in assessments:
         gaps = sum(len(r.gaps) for r in a.areas.values())
         row = [
