@@ -64,14 +64,6 @@ def catalog_json(service: Service) -> str:
     return json.dumps(shallow_fields(service), sort_keys=True, default=json_default)
 
 
-def repository_head(repo_path: str) -> str | None:
-    """The commit HEAD points at: read from `.git` as `git rev-parse` does (HEAD, the
-    loose ref, else packed-refs), falling back to `git rev-parse` for anything else
-    (linked worktrees, symbolic ref chains, reftables)."""
-    found = head_from_files(repo_path)
-    return found if found is not None else _rev_parse(repo_path)
-
-
 def _rev_parse(repo_path: str) -> str | None:
     from rung.collect.gitcmd import GitError, git
 

@@ -244,12 +244,7 @@ class PathIndex:
 
     def ordered(self, *groups: Iterable[str]) -> tuple[str, ...]:
         """The distinct paths of `groups` (paths of this index) in the order of `paths`."""
-        position = self.memo(
-            "position",
-            lambda: dict(
-                zip(reversed(self.paths), range(len(self.paths) - 1, -1, -1), strict=True)
-            ),
-        )
+        position = self.memo("position", self._positions)
         return tuple(sorted({p for g in groups for p in g}, key=position.__getitem__))
 
     def _positions(self) -> dict[str, int]:

@@ -58,15 +58,6 @@ def yaml_load(text: str) -> tuple[bool, Any]:
         return False, None
 
 
-@lru_cache(maxsize=4096)
-def yaml_all(text: str) -> tuple[bool, tuple[Any, ...]]:
-    """(ok, documents) of a multi-document YAML text; never raises."""
-    try:
-        return True, tuple(yaml.load_all(text, Loader=yamlfast.SafeLoader))
-    except _YAML_ERRORS:
-        return False, ()
-
-
 def walk(obj: Any) -> Iterator[tuple[Any, Any]]:
     """(key, value) of every mapping entry inside `obj`, each container visited once."""
     seen: set[int] = set()
