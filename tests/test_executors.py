@@ -219,10 +219,15 @@ def test_backends_by_option() -> None:
     assert open_backend(None, 1).name == "inline"
     assert open_backend("local", 1, timeout=5).name == "local"  # a timeout needs a process
     pool = open_backend("local", 2)
-    try:
-        assert (pool.name, pool.slots) == ("local", 2)
+    try:  # two tasks per worker in flight: a worker never waits for the parent
+        assert (pool.name, pool.slots) == ("local", 4)
     finally:
         pool.close()
+    timed = open_backend("local", 2, timeout=5)
+    try:  # one per worker: a task starts when submitted, as its deadline does
+        assert (timed.name, timed.slots) == ("local", 2)
+    finally:
+        timed.close()
 
 
 def _shared_size(value: Any) -> tuple[int, int]:

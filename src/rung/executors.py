@@ -14,11 +14,13 @@ failed: an exception in the task, a timeout, or a dead worker (retried once). It
 raises for a task. On KeyboardInterrupt (Ctrl-C) it cancels what is pending, stops the
 workers and re-raises.
 
-Timeouts: the process pool keeps one task per worker in flight, so a task starts when
-it is submitted; the parent abandons a late task and kills its pool's workers at the
-end (a fresh pool takes the next tasks). Dask keeps several tasks per worker thread in
-flight (the scheduler round trip would otherwise idle the workers), so the timeout runs
-on the worker from the task's real start (`call_with_timeout`).
+The process pool keeps two tasks per worker in flight, so a worker that finishes one
+starts the next at once instead of waiting for the parent to take the result and submit
+more. With a timeout it keeps one per worker: a task then starts when it is submitted,
+which is when its deadline starts; the parent abandons a late task and kills its pool's
+workers at the end (a fresh pool takes the next tasks). Dask keeps several tasks per
+worker thread in flight (the scheduler round trip would otherwise idle the workers), so
+the timeout runs on the worker from the task's real start (`call_with_timeout`).
 """
 
 from __future__ import annotations
@@ -123,15 +125,18 @@ class PoolBackend:
     name = "local"
     enforces_timeout = True
 
-    def __init__(self, workers: int, shared: Mapping[str, Any] | None = None) -> None:
-        self.slots = workers
+    def __init__(
+        self, workers: int, shared: Mapping[str, Any] | None = None, *, timed: bool = False
+    ) -> None:
+        self.workers = workers
+        self.slots = workers if timed else 2 * workers  # see the module docstring
         self._shared = dict(shared or {})
         self._pool = self._new()
         self._retired: list[list[Any]] = []  # worker processes of retired pools
 
     def _new(self) -> cf.ProcessPoolExecutor:
         return cf.ProcessPoolExecutor(
-            max_workers=self.slots, initializer=_start_worker, initargs=(self._shared,)
+            max_workers=self.workers, initializer=_start_worker, initargs=(self._shared,)
         )
 
     def share(self, key: str) -> Any:
@@ -280,7 +285,7 @@ def open_backend(
         workers = jobs or os.cpu_count() or 1
         if workers == 1 and timeout is None:
             return InlineBackend(shared)
-        return PoolBackend(workers, shared)
+        return PoolBackend(workers, shared, timed=timeout is not None)
     assert spec is not None
     if spec.startswith(_SCHEMES) and len(spec.split("://", 1)[1]) > 0:
         return DaskBackend(dask_address(spec), timeout, shared)
