@@ -257,3 +257,20 @@ def test_single_root_history_leaves_out_what_git_log_dot_leaves_out(tmp_path: Pa
     facts = read_history(str(repo.path), ["."])["."]
     assert list(facts.commits) == times and len(times) == len(expected) == 5
     assert shas_by_root_of_repo(str(repo.path), ["."])["."] == expected
+
+
+def test_single_root_linear_history_matches_git(tmp_path: Path) -> None:
+    """One root "." on a history without merges: empty commits (an empty root commit
+    too) are left out, a commit that restores an earlier tree is kept, e-mails are
+    lower-cased, exactly as `git log --no-merges -- .` lists them."""
+    repo = Repo(tmp_path / "r")
+    commit(repo)  # empty root commit
+    commit(repo, {"f": "1"}, email="Dev@Example.COM")
+    commit(repo)  # empty
+    commit(repo, {"f": "2"})
+    commit(repo, {"f": "1"}, email="dev@example.com")  # the tree of two commits ago
+    out = repo.git("log", "--no-merges", "--format=%ct %aE", "--", ".").splitlines()
+    times = [(int(t), e.lower()) for t, e in (line.split() for line in out)]
+    facts = read_history(str(repo.path), ["."])["."]
+    assert list(facts.commits) == times and len(times) == 3
+    assert times[-1][1] == times[0][1] == "dev@example.com"

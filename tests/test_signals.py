@@ -76,3 +76,29 @@ def test_from_a_real_repository(tmp_path: Path) -> None:
     monthly = s["git.monthly_commits"]
     assert isinstance(monthly, dict)
     assert monthly["2026-10"] == 1 and monthly["2026-11"] == 1
+
+
+def test_monthly_buckets_at_month_edges() -> None:
+    """Each commit counts in its UTC calendar month, as its "%Y-%m" date says, at the
+    first and last second of a month, across a year end and at as_of itself."""
+    as_of = datetime(2026, 2, 14, 9, 30, tzinfo=UTC)
+    edges = [
+        datetime(2025, 3, 1, tzinfo=UTC),  # first instant of the oldest month
+        datetime(2025, 3, 1, tzinfo=UTC) - timedelta(seconds=1),  # just before it
+        datetime(2025, 12, 31, 23, 59, 59, tzinfo=UTC),
+        datetime(2026, 1, 1, tzinfo=UTC),
+        datetime(2026, 2, 1, tzinfo=UTC) - timedelta(seconds=1),
+        as_of,
+        as_of + timedelta(seconds=1),  # after as_of: not counted
+    ]
+    times = [ts(d) for d in edges]
+    s = git_signals(
+        GitFacts(available=True, head="h", commits=tuple((t, "a@x") for t in times)), as_of
+    )
+    expected = dict.fromkeys([f"2025-{m:02d}" for m in range(3, 13)] + ["2026-01", "2026-02"], 0)
+    for t in times:
+        key = datetime.fromtimestamp(t, UTC).strftime("%Y-%m")
+        if t <= as_of.timestamp() and key in expected:
+            expected[key] += 1
+    assert s["git.monthly_commits"] == expected
+    assert list(expected.values()) == [1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 1]

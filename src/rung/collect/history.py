@@ -33,11 +33,12 @@ A shallow clone works as git sees it: history stops at the shallow boundary.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import posixpath
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 
 from rung.collect.facts import GitFacts
-from rung.collect.files import parent_dirs
 from rung.collect.gitcmd import GitError, git
 from rung.collect.gitrefs import OBJECT_ID, refs_from_files
 
@@ -135,11 +136,26 @@ def whole_tree_commits(repo_path: str) -> tuple[tuple[int, str], ...]:
     replay git's simplification (the walk of `shas_by_root`, with tree ids for diffs)."""
     out = git(repo_path, ["log", "-z", "--format=%H%x00%P%x00%T%x00%ct%x00%aE", "HEAD"])
     tokens = out.decode("utf-8", "replace").split("\0")
-    shas = [t.lstrip("\n") for t in tokens[0::5]]
+    shas, parents, trees = tokens[0::5], tokens[1::5], tokens[2::5]
     if shas and not shas[-1]:
         shas.pop()
-    parents = dict(zip(shas, (p.split() for p in tokens[1::5]), strict=False))
-    trees = dict(zip(shas, tokens[2::5], strict=False))
+    times, emails = tokens[3::5], tokens[4::5]
+    if shas and parents[:-1] == shas[1:] and parents[-1] == "":
+        # one chain (no merge): a commit counts when its tree differs from its parent's
+        keep = list(map(str.__ne__, trees, trees[1:]))
+        keep.append(trees[-1] not in _EMPTY_TREES)
+    else:
+        hits = _whole_tree_hits([t.lstrip("\n") for t in shas], parents, trees)
+        keep = [sha.lstrip("\n") in hits for sha in shas]
+    lower = {e: e.lower() for e in set(emails)}  # authors recur: each lower-cased once
+    kept_times = map(int, compress(times, keep))
+    return tuple(zip(kept_times, map(lower.__getitem__, compress(emails, keep)), strict=False))
+
+
+def _whole_tree_hits(shas: list[str], parent_ids: list[str], tree_ids: list[str]) -> set[str]:
+    """The commits `git log --no-merges -- .` lists, by a walk from the first one."""
+    parents = dict(zip(shas, (p.split() for p in parent_ids), strict=False))
+    trees = dict(zip(shas, tree_ids, strict=False))
     hits: set[str] = set()
     stack = shas[:1]
     seen: set[str] = set()
@@ -156,11 +172,7 @@ def whole_tree_commits(repo_path: str) -> tuple[tuple[int, str], ...]:
         if (trees.get(ps[0]) != tree) if ps else (tree not in _EMPTY_TREES):
             hits.add(sha)
         stack.extend(ps)
-    return tuple(
-        (int(ct), email.lower())
-        for sha, ct, email in zip(shas, tokens[3::5], tokens[4::5], strict=False)
-        if sha in hits
-    )
+    return hits
 
 
 def commits_by_root(repo_path: str, roots: Sequence[str]) -> dict[str, tuple[tuple[int, str], ...]]:
@@ -191,7 +203,8 @@ def _parse_log(out: bytes, roots: set[str]) -> tuple[list[str], dict[str, _Commi
     i, n = 0, len(tokens)
     touched: set[str] = set()
     current: _Commit | None = None
-    hit: dict[bytes, tuple[str, ...]] = {}  # path -> roots it lies under (paths recur)
+    hit: dict[bytes, frozenset[str]] = {}  # path -> roots it lies under (paths recur)
+    in_dir: dict[str, frozenset[str]] = {}  # folder -> roots it lies under (folders recur)
     while i < n:
         tok = tokens[i].lstrip(b"\n")
         if tok.startswith(_MARK):
@@ -211,7 +224,8 @@ def _parse_log(out: bytes, roots: set[str]) -> tuple[list[str], dict[str, _Commi
             raw = tokens[i + 1]
             found = hit.get(raw)
             if found is None:
-                found = hit[raw] = tuple(_roots_of(raw.decode("utf-8", "surrogateescape"), roots))
+                path = raw.decode("utf-8", "surrogateescape")
+                found = hit[raw] = _roots_of(path, roots, in_dir)
             touched.update(found)
             i += 2
             continue
@@ -221,14 +235,29 @@ def _parse_log(out: bytes, roots: set[str]) -> tuple[list[str], dict[str, _Commi
     return order, commits
 
 
-def _roots_of(path: str, roots: set[str]) -> Iterable[str]:
-    if _ALL in roots:
-        yield _ALL
-    if path in roots:
-        yield path
-    for d in parent_dirs(path):
-        if d in roots:
-            yield d
+def _roots_of(path: str, roots: set[str], in_dir: dict[str, frozenset[str]]) -> frozenset[str]:
+    """The roots `path` lies under: itself, one of its folders or the whole tree. `in_dir`
+    remembers the answer for each folder met (the folders of a log recur)."""
+    found = _folder_roots(posixpath.dirname(path), roots, in_dir)
+    return found | {path} if path in roots else found
+
+
+def _folder_roots(
+    folder: str, roots: set[str], in_dir: dict[str, frozenset[str]]
+) -> frozenset[str]:
+    """The roots that are `folder` or one of its parents ("" is the top: `_ALL`)."""
+    climbed: list[str] = []  # folders not known yet, innermost first
+    while folder not in in_dir:
+        parent = posixpath.dirname(folder)
+        if parent == folder:  # the top ("", or "/" that git never prints)
+            in_dir[folder] = frozenset({_ALL} & roots)
+            break
+        climbed.append(folder)
+        folder = parent
+    found = in_dir[folder]
+    for d in reversed(climbed):
+        found = in_dir[d] = found | {d} if d in roots else found
+    return found
 
 
 def _parent_blocks(sha: str, commits: dict[str, _Commit]) -> list[frozenset[str] | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import UTC, datetime, timedelta
 
 from rung.collect.facts import GitFacts
@@ -62,23 +63,27 @@ def _age_days(first: int | None, now: datetime) -> int | None:
     return max(0, int((now.timestamp() - first) // 86400))
 
 
-def _months(now: datetime) -> list[str]:
+def _month_starts(now: datetime) -> tuple[list[str], list[float]]:
+    """The 12 months ending with `now`'s month, oldest first: their "YYYY-MM" keys and
+    the UTC epoch seconds of their first instants."""
     year, month = now.year, now.month
-    out = []
+    keys: list[str] = []
+    starts: list[float] = []
     for _ in range(MONTHS):
-        out.append(f"{year:04d}-{month:02d}")
+        keys.append(f"{year:04d}-{month:02d}")
+        starts.append(datetime(year, month, 1, tzinfo=UTC).timestamp())
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return out[::-1]
+    return keys[::-1], starts[::-1]
 
 
 def monthly_commits(times: list[int], now: datetime) -> dict[str, int]:
     """Commits per calendar month (UTC) for the 12 months ending with as_of's month,
-    oldest first, every month present; commits after as_of are not counted."""
-    counts = dict.fromkeys(_months(now), 0)
-    end = now.timestamp()
+    oldest first, every month present; commits after as_of are not counted. A commit
+    time is placed among the months' first instants (no date per commit)."""
+    keys, starts = _month_starts(now)
+    counts = [0] * MONTHS
+    first, end = starts[0], now.timestamp()
     for t in times:
-        if t <= end:
-            key = datetime.fromtimestamp(t, UTC).strftime("%Y-%m")
-            if key in counts:
-                counts[key] += 1
-    return counts
+        if first <= t <= end:
+            counts[bisect_right(starts, t) - 1] += 1
+    return dict(zip(keys, counts, strict=True))
