@@ -541,3 +541,25 @@ def test_parser_for_odd_paths_like_posixpath() -> None:
     ]  # fmt: skip
     for p in paths:
         assert mf._parser_for(p) is reference(p), p
+
+
+def test_manifest_paths_are_the_manifests_in_order() -> None:
+    """`manifest_paths` finds through the path index what `is_manifest` says of each path."""
+    from rung.collect.manifests import manifest_paths
+    from rung.collect.pathindex import PathIndex
+
+    paths = (
+        "README.md",
+        "svc/requirements/base.txt",
+        "svc/Requirements-dev.TXT",
+        "notes.txt",
+        "app/Package.json",
+        "web/x.csproj",
+        ".csproj",
+        "requirements/sub/other.txt",
+        "a/REQUIREMENTS/b.txt",
+        "go.mod",
+        "go.mod.bak",
+        "build.gradle.kts",
+    )
+    assert manifest_paths(PathIndex(paths)) == tuple(p for p in paths if is_manifest(p))

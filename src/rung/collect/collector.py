@@ -11,7 +11,7 @@ from rung.collect.files import DEFAULT_LIMITS, Limits, read_index, under
 from rung.collect.gitcmd import GitError
 from rung.collect.history import read_history
 from rung.collect.live import probe_live
-from rung.collect.manifests import is_manifest, parse_manifests
+from rung.collect.manifests import manifest_paths, parse_manifests
 from rung.collect.pathindex import PathIndex
 from rung.collect.secrets import scan_repository_secrets, secrets_under
 
@@ -42,12 +42,14 @@ def collect_repository(
         reason = f"cannot read git history: {type(exc).__name__}: {exc}"
         histories = {r: GitFacts(available=False, reason=reason) for r in roots}
     # each file is scanned once per repository, then each service takes its part
-    in_services = [p for p in idx.files if any(under(p, r) for r in roots)]
+    whole = any(r in (".", "") for r in roots)  # a service is the whole repository
+    in_services = list(idx.files) if whole else [p for p in idx.files if _in_any(p, roots)]
     secret_hits, secret_errors = scan_repository_secrets(idx.texts, in_services)
     single = len(services) == 1 and services[0].root in (".", "")
     repo_files = tuple(idx.files)
     paths_index = PathIndex(repo_files)  # shared by the services: each lookup done once
-    manifests = _manifests_once(idx.texts, in_services)
+    in_roots = [p for p in manifest_paths(paths_index) if whole or _in_any(p, roots)]
+    manifests = _manifests_once(idx.texts, in_roots)
     out: list[ServiceFacts] = []
     for svc in services:
         files = repo_files if svc.root in (".", "") else _under(repo_files, svc.root)
@@ -77,6 +79,10 @@ def collect_repository(
 _Parsed = tuple[list[Dependency], dict[str, str]]
 
 
+def _in_any(path: str, roots: Sequence[str]) -> bool:
+    return any(under(path, r) for r in roots)
+
+
 def _under(paths: tuple[str, ...], root: str) -> tuple[str, ...]:
     return tuple(p for p in paths if under(p, root))
 
@@ -85,8 +91,6 @@ def _manifests_once(texts: dict[str, str], paths: Sequence[str]) -> dict[str, _P
     """Each manifest of the repository parsed once (services of a monorepo share them)."""
     out: dict[str, _Parsed] = {}
     for path in paths:
-        if not is_manifest(path):
-            continue
         try:
             out[path] = parse_manifests(texts, [path])
         except Exception as exc:  # never raise for repository content

@@ -29,6 +29,7 @@ import yaml
 from rung.collect import manifests_build as code
 from rung.collect.facts import Dependency
 from rung.collect.manifests_build import Raw, dev_name, pep503
+from rung.collect.pathindex import PathIndex
 
 # Base-name globs (lower-case) of every manifest file. Files `*.txt` inside a folder named
 # `requirements` are manifests too (see `is_manifest`).
@@ -60,6 +61,14 @@ Parser = Callable[[str, str, Mapping[str, str]], list[Raw]]  # (text, path, all 
 
 def is_manifest(path: str) -> bool:
     return _parser_for(path) is not None
+
+
+def manifest_paths(index: PathIndex) -> tuple[str, ...]:
+    """The paths of `index` that are manifests (`is_manifest`), in its order: found by
+    base name through the index, not by a test of every path."""
+    by_name = index.find(_MANIFEST_GLOBS)
+    in_folder = [p for p in index.find(("*.txt",)) if _parser_for(p) is not None]
+    return index.ordered(by_name, in_folder)
 
 
 def parse_manifests(
@@ -333,6 +342,7 @@ _PARSERS: tuple[tuple[str, Parser], ...] = (
 )
 
 
+_MANIFEST_GLOBS = tuple(glob for glob, _ in _PARSERS)
 _ANY_MANIFEST = re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g, _ in _PARSERS))
 
 
