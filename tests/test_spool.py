@@ -84,3 +84,19 @@ def test_spool_returns_sorted_assessments_equal_to_the_originals() -> None:
     assert spool[0] == originals[names[0]] and spool[-1] == originals[names[-1]]
     assert spool[10:13] == [originals[n] for n in names[10:13]]
     spool.close()
+
+
+def test_spool_keeps_scans_in_memory_by_reference() -> None:
+    rng = random.Random(11)
+    scans = [scan_of(f"svc-{k:03d}", rng) for k in rng.sample(range(100), 30)]
+    assessor = PortfolioAssessor(MODEL, (s.service for s in scans))
+    originals = {s.service.name: assessor.assess(s) for s in scans}
+    spool = Spool()
+    for i, s in enumerate(scans):  # half pickled, half kept by reference
+        spool.add(originals[s.service.name], scan_in_memory=i % 2 == 0)
+    names = sorted(originals)
+    assert list(spool) == [originals[n] for n in names]
+    kept = {s.service.name for i, s in enumerate(scans) if i % 2 == 0}
+    for a in spool:
+        assert (a.scan is originals[a.name].scan) == (a.name in kept)
+    spool.close()

@@ -333,3 +333,22 @@ def test_a_rescan_at_another_as_of_recomputes_signals_from_the_stored_history(
     assert [a.scan.signals for a in rescan.assessments] != [
         a.scan.signals for a in _scan(portfolio).assessments
     ]
+
+
+def test_a_reused_scan_shares_the_previous_findings_unless_a_live_check_differs(
+    portfolio: Path, db_url: str
+) -> None:
+    up = Finding("live.health", Status.PASS, "answered 200", (Evidence("https://h/x", None, "ok"),))
+    with Store.open(db_url) as store:
+        store.save(_scan(portfolio))
+        previous = store.previous_scans(_model(portfolio).hash)
+    found = discover([str(portfolio / "repos")])
+    for s in (s for svcs in found.by_repository().values() for s in svcs):
+        old = previous[s.name]
+        same = reuse(old, s, WHEN, False, previous.as_of)
+        assert same.findings is old.findings and same.stored == old.stored
+        changed = replace(old, findings={**old.findings, "live.health": up})
+        again = reuse(changed, s, WHEN, False, previous.as_of)
+        assert again.findings == {**old.findings, "live.health": old.findings["live.health"]}
+        assert again.findings is not changed.findings
+        assert again.stored is not None and again.stored.replaced == ("live.health",)

@@ -11,11 +11,16 @@ import hashlib
 import json
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rung import __version__
 from rung.assess.service import ServiceScan
 from rung.catalog.entity import Service, json_default, shallow_fields
 from rung.collect.gitrefs import head_from_files
+
+if TYPE_CHECKING:
+    from rung.checks.base import CheckSpec
+    from rung.checks.registry import Registry
 
 
 class PreviousScans(dict[str, ServiceScan]):
@@ -81,29 +86,42 @@ def reuse(
     previous_as_of: datetime | None = None,
 ) -> ServiceScan:
     """The previous scan of an unchanged service, with now-dependent parts refreshed
-    (the signals are kept as they are when the previous scan had the same as-of)."""
-    from rung.checks.base import CheckKind
-    from rung.checks.registry import default_registry
+    (the signals are kept as they are when the previous scan had the same as-of). The
+    findings are the previous scan's own mapping when no live check judged otherwise."""
     from rung.checks.runner import run_checks
     from rung.collect.facts import GitFacts, ServiceFacts
     from rung.collect.live import probe_live
     from rung.collect.signals import git_signals
 
     git = previous.git or GitFacts(available=False, reason="no stored history")
-    findings = dict(previous.findings)
-    live_specs = [s for s in default_registry() if s.kind is CheckKind.LIVE]
     facts = ServiceFacts(service=service, live=probe_live(service) if live else {})
-    fresh = run_checks(live_specs, facts)
-    findings.update(fresh)
+    fresh = run_checks(_live_checks(), facts)
+    old = previous.findings
+    changed = {cid for cid, f in fresh.items() if old.get(cid) != f}
     stored = previous.stored
-    changed = {cid for cid, f in fresh.items() if previous.findings.get(cid) != f}
     if stored is not None and changed:  # these findings are no longer the stored row's
         stored = replace(stored, replaced=tuple(sorted(changed.union(stored.replaced))))
     return replace(
         previous,
         service=service,
-        findings=findings,
+        findings={**old, **fresh} if changed else old,
         signals=previous.signals if as_of == previous_as_of else git_signals(git, as_of),
         reused=True,
         stored=stored,
     )
+
+
+def _live_checks() -> list[CheckSpec]:
+    """The registered live checks in id order (what a reused scan runs again), listed
+    once per registry."""
+    global _LIVE
+    from rung.checks.base import CheckKind
+    from rung.checks.registry import default_registry
+
+    registry = default_registry()
+    if _LIVE is None or _LIVE[0] is not registry:
+        _LIVE = (registry, [s for s in registry if s.kind is CheckKind.LIVE])
+    return _LIVE[1]
+
+
+_LIVE: tuple[Registry, list[CheckSpec]] | None = None

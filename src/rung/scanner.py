@@ -179,7 +179,7 @@ def run_scan(
     reused = 0
     if previous:
         for scan in _reuse_unchanged(by_repo, previous, model.hash, suite, as_of, live, jobs):
-            spool.add(assessor.assess(scan))
+            spool.add(assessor.assess(scan), scan_in_memory=True)  # made of `previous`
             reused += 1
     tracker.advance(tracker.repos_total - len(by_repo), reused)
     spec = RepoSpec(model.model, as_of, live, model.hash, suite, tuple(check_ids))

