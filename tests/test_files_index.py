@@ -12,6 +12,7 @@ import pytest
 
 from gitrepo import Repo
 from rung.collect.files import (
+    _FIRST_READ,
     FileIndex,
     Limits,
     is_vendored,
@@ -161,3 +162,18 @@ def test_unlistable_folder(tmp_path: Path) -> None:
         _same(repo.path, Limits())
     finally:
         (repo.path / "d").chmod(0o755)
+
+
+def test_files_around_the_first_read(tmp_path: Path) -> None:
+    """A file the first `read` gets whole (shorter than it asks), and files it does not
+    (as long or longer, measured then read on), around the size bound too."""
+    mib = 1024 * 1024
+    sizes = [0, 1, _FIRST_READ - 1, _FIRST_READ, _FIRST_READ + 1, 3 * _FIRST_READ + 5, mib, mib + 1]
+    repo = Repo(tmp_path / "r")
+    repo.commit({f"f{n}.txt": "x" * (n - 1) + "\n" if n else "" for n in sizes})
+    got = _same(repo.path, Limits())
+    assert [got.sizes[f"f{n}.txt"] for n in sizes] == sizes
+    assert [len(got.texts.get(f"f{n}.txt", "")) for n in sizes] == [*sizes[:-1], 0]
+    for max_file_bytes in (_FIRST_READ - 1, _FIRST_READ, _FIRST_READ + 1):
+        _same(repo.path, Limits(max_file_bytes=max_file_bytes))
+    _same(repo.path, Limits(max_total_bytes=2 * _FIRST_READ))

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from rung.collect.facts import VENDORED_DIRS
 from rung.collect.gitcmd import git
+from rung.collect.gitindex import index_listing
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,11 @@ def _inside(root_real: str, path: str, dirs: dict[str, bool] | None = None) -> b
 
 
 def tracked_files(repo: str) -> list[str]:
-    out = git(repo, ["ls-files", "-z", "--cached", "--full-name"])
+    """The paths `git ls-files -z --cached --full-name` prints, sorted, each once; read
+    from the index file in-process when `rung.collect.gitindex` can vouch for it."""
+    out = index_listing(repo)
+    if out is None:
+        out = git(repo, ["ls-files", "-z", "--cached", "--full-name"])
     return sorted({p for p in out.decode("utf-8", "surrogateescape").split("\0") if p})
 
 
@@ -104,6 +109,8 @@ class _Reader:
         self.repo, self.root_real, self.limits, self.idx = repo, root_real, limits, idx
         self.budget = limits.max_total_bytes
         self.prefix = os.path.join(repo, "")
+        self.limit = limits.max_file_bytes + 1  # bytes read of a file at most
+        self.first_read = min(_FIRST_READ, self.limit)
         self.listings: dict[str, _Listing | None] = {}  # None: under a symlinked folder
         self.inside: dict[str, bool] = {}  # parent folder -> resolves inside the repository
         self.tracked: Counter[str] = Counter()  # folder -> tracked files directly in it
@@ -142,10 +149,13 @@ class _Reader:
             self.read(rel, full)
 
     def read(self, rel: str, full: str) -> None:
-        """Index a regular file and read its text within bounds."""
-        idx, limits = self.idx, self.limits
+        """Index a regular file and read its text within bounds. The first `read` asks
+        for up to `_FIRST_READ` bytes: a short answer is the whole file (a regular file
+        reads short only at its end), so a small file needs no `fstat`; a larger one is
+        measured, then read on if within bounds."""
+        idx = self.idx
         try:
-            fd = os.open(full, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            fd = os.open(full, _OPEN_FLAGS)
         except OSError as exc:
             try:
                 size = os.lstat(full).st_size
@@ -154,10 +164,18 @@ class _Reader:
             self._index(rel, size, f"unreadable: {exc.strerror or exc}")
             return
         try:
-            size = os.fstat(fd).st_size
+            ask = self.first_read
+            try:
+                data = os.read(fd, ask)
+            except OSError as exc:
+                self._index(rel, os.fstat(fd).st_size, f"unreadable: {exc.strerror or exc}")
+                return
+            whole = len(data) < ask
+            size = len(data) if whole else os.fstat(fd).st_size
             if self._index(rel, size, None):
                 return
-            data = _read_fd(fd, limits.max_file_bytes + 1, size)
+            if not whole:
+                data = _read_on(fd, data, self.limit, size)
         except OSError as exc:
             idx.skipped[rel] = f"unreadable: {exc.strerror or exc}"
             return
@@ -206,14 +224,19 @@ def _list(path: str, most: int) -> _Listing | None:
     return out
 
 
-def _read_fd(fd: int, limit: int, size: int) -> bytes:
-    """Up to `limit` bytes of an open regular file of `size` bytes: one `read` asking for
-    one byte more than its size returns all of it (more calls if it grew or read short)."""
-    chunks = []
-    got = 0
-    ask = min(limit, size + 1)
+_FIRST_READ = 64 * 1024  # bytes asked by the first read of a file: nearly all source files
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+
+
+def _read_on(fd: int, data: bytes, limit: int, size: int) -> bytes:
+    """Up to `limit` bytes of an open regular file of `size` bytes whose first bytes,
+    `data`, are read: one more `read` asking for one byte more than the rest returns all
+    of it (more calls if it grew or read short)."""
+    chunks = [data]
+    got = len(data)
+    ask = min(limit, size + 1) - got
     while got < limit:
-        chunk = os.read(fd, ask)
+        chunk = os.read(fd, ask if ask > 0 else limit - got)
         if not chunk:
             break
         chunks.append(chunk)
@@ -221,7 +244,7 @@ def _read_fd(fd: int, limit: int, size: int) -> bytes:
         if len(chunk) < ask and got >= size:
             break  # its end
         ask = limit - got
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return b"".join(chunks)
 
 
 def _regular(mode: int) -> bool:
