@@ -221,3 +221,27 @@ def test_scan_of_yaml_files_finds_secrets_through_the_fast_path() -> None:
     assert found["deploy/flow.yml"] == {(1, "AWS Access Key")}
     # two documents: no YAML lines, the raw lines are scanned
     assert found["deploy/many.yaml"] == {(3, "Secret Keyword")}
+
+
+def test_remembered_resolve_is_the_safe_loaders_resolve() -> None:
+    """The process-wide tag memo stands for the safe loaders' own `resolve` (theirs is
+    BaseResolver's, with no path resolvers) and answers as it does, again and again."""
+    import yaml
+    from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+    from yaml.resolver import BaseResolver
+
+    from rung.collect.yamllines import remembered_resolve
+
+    for loader_class in (yaml.SafeLoader, yaml.CSafeLoader):
+        assert loader_class.resolve is BaseResolver.resolve
+        assert not loader_class.yaml_path_resolvers
+    loader = yaml.SafeLoader("")
+    cases = [
+        (ScalarNode, value, implicit)
+        for value in ("", "on", "yes", "1_000", "0x1F", "3.5e2", ".inf", "~", "2026-01-02", "x")
+        for implicit in ((True, False), (False, True), (False, False))
+    ] + [(SequenceNode, None, True), (MappingNode, None, True)]
+    for _ in range(2):
+        for kind, value, implicit in cases:
+            expected = loader.resolve(kind, value, implicit)
+            assert remembered_resolve(loader, kind, value, implicit) == expected

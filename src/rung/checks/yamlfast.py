@@ -19,6 +19,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from rung.collect.yamllines import remembered_resolve
+
 try:
     SafeLoader: type[Any] = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML without libyaml
@@ -37,8 +39,6 @@ _SCALARS: dict[str, Any] = {
         "tag:yaml.org,2002:float",
     )
 }
-_MEMO_LIMIT = 1 << 16
-_RESOLVED: dict[tuple[Any, Any, Any], str] = {}  # (node class, value, implicit) -> tag
 
 
 class _Unusual(Exception):
@@ -48,17 +48,7 @@ class _Unusual(Exception):
 class _MemoLoader(SafeLoader):  # type: ignore[misc]
     """The safe loader, remembering each resolved tag."""
 
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
-        key = (kind, value, implicit)
-        memo = _RESOLVED
-        try:
-            return memo[key]
-        except KeyError:
-            if len(memo) >= _MEMO_LIMIT:
-                memo.clear()
-            tag: str = super().resolve(kind, value, implicit)
-            memo[key] = tag
-            return tag
+    resolve = remembered_resolve
 
 
 def _build(node: Any, seen: set[int]) -> Any:

@@ -43,6 +43,7 @@ from typing import Any, NamedTuple
 import yaml
 from yaml.composer import ComposerError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import BaseResolver
 
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
@@ -73,6 +74,35 @@ _HEADER = re.compile(r"(?:^|[ \[{,])[|>][-+0-9]*[^-+0-9 \n]", re.MULTILINE)
 _COLON = re.compile(" *:")
 _COMMENT = re.compile(r"(\s+#[\S ]*)")
 _SINGLE = "expected a single document in the stream"
+
+
+_MEMO_LIMIT = 1 << 16
+_RESOLVED: dict[tuple[Any, Any, Any], str] = {}  # (node class, value, implicit) -> tag
+_RESOLVE: Any = BaseResolver.resolve  # what the safe loaders' resolve is
+
+
+def remembered_resolve(loader: Any, kind: Any, value: Any, implicit: Any) -> str:
+    """`loader.resolve` of PyYAML's safe loaders, remembered for the process: with no path
+    resolvers (the safe loaders have none) a tag is a pure function of the node class,
+    the scalar's text and its implicit flags, and most scalars of a scan recur."""
+    key = (kind, value, implicit)
+    memo = _RESOLVED
+    try:
+        return memo[key]
+    except KeyError:
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        tag: str = _RESOLVE(loader, kind, value, implicit)
+        memo[key] = tag
+        return tag
+
+
+# libyaml's safe loader, tags remembered (None without libyaml: `yaml_lines` is unsure)
+_LOADER: Any = (
+    type("_Loader", (yaml.CSafeLoader,), {"resolve": remembered_resolve})
+    if hasattr(yaml, "CSafeLoader")
+    else None
+)
 
 
 class Unsure(Exception):
@@ -107,7 +137,7 @@ def yaml_lines(content: str) -> list[str] | None:
     ):
         raise Unsure
     try:
-        root = yaml.compose(content, Loader=yaml.CSafeLoader)
+        root = yaml.compose(content, Loader=_LOADER)
     except ComposerError as exc:
         if exc.context == _SINGLE and _shallow(content):
             return None  # a second document: theirs raises whatever the first one is
