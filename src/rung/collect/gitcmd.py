@@ -39,6 +39,9 @@ def git(repo: str, args: Sequence[str], *, timeout: float = 300.0) -> bytes:
         "GIT_CONFIG_NOSYSTEM": "1",
         "GIT_TERMINAL_PROMPT": "0",
         "GIT_OPTIONAL_LOCKS": "0",
+        # fully buffered output: to a pipe, `git log` otherwise writes (and wakes the
+        # reader) once per commit
+        "GIT_FLUSH": "0",
     }
     try:
         proc = subprocess.run(
