@@ -125,7 +125,7 @@ class PathIndex:
             hits.update(by_base.get(name, ()))
         if exts:
             by_ext = self._ext_groups()
-            for ext in exts:
+            for ext in exts if len(exts) < len(by_ext) else by_ext.keys() & set(exts):
                 hits.update(by_ext.get(ext, ()))
         for head, tail in affixes:  # one "*": a prefix and a suffix of the base name
             for base in self._starting(head):
@@ -191,9 +191,9 @@ class PathIndex:
         by_ext = self._ext_groups()
         by_base = self._by_base
         hits: set[int] = set(self.memo("newline_bases", self._newline_bases))
-        for e in exts:
+        for e in exts if len(exts) < len(by_ext) else exts.intersection(by_ext):
             hits.update(by_ext.get(e, ()))
-        for n in names:
+        for n in names if len(names) < len(by_base) else names.intersection(by_base):
             hits.update(by_base.get(n, ()))
         if rx is not None:
             for base in filter(rx.fullmatch, by_base):

@@ -26,7 +26,7 @@ PLACEHOLDERS = frozenset({".keep", ".gitkeep", ".gitignore", ".keepme", ".empty"
 
 @lru_cache(maxsize=1 << 16)
 def is_placeholder(path: str) -> bool:
-    return posixpath.basename(path).lower() in PLACEHOLDERS
+    return path.rpartition("/")[2].lower() in PLACEHOLDERS  # posixpath.basename(path)
 
 
 # Lower-cased base-name patterns of checks.md (plus Go's, Elixir's and Kotlin's plurals).
