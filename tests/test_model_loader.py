@@ -162,3 +162,89 @@ def test_merge_models_overrides_by_id() -> None:
     assert set(merged["profiles"]) == {"e", "s"}
     assert merged["risk"] == {"factors": {"f": 1, "g": 3}, "levels": {0: 1}}
     assert base["pillars"][0]["areas"][0]["levels"][2] == ["y"]  # base untouched
+
+
+# ----- the model cache ------------------------------------------------------------------
+
+
+def _entry(folder: Path) -> Path:
+    (found,) = folder.glob("model-*.json")
+    return found
+
+
+def test_a_cached_model_equals_the_model_loaded_from_its_text(tmp_path: Path) -> None:
+    f = tmp_path / "m.yaml"
+    f.write_text(GOOD.replace("        name: Docs\n", "        name: Docs\n        colour: x\n"))
+    cache = tmp_path / "cache"
+    fresh = load_model(str(f), registry=REG)
+    first = load_model(str(f), registry=REG, cache=str(cache))
+    assert first == fresh and first.warnings != ()
+    entry = _entry(cache)
+    again = load_model(str(f), registry=REG, cache=str(cache))
+    assert again == fresh
+    for builtin in ("microservices", "cd-maturity"):
+        plain = load_model(builtin)
+        assert load_model(builtin, cache=str(cache)) == plain
+        cached = load_model(builtin, cache=str(cache))  # from the cache
+        assert cached == plain  # and in the same order (risk factors show in that order)
+        assert repr(cached.model.model_dump()) == repr(plain.model.model_dump())
+        assert cached.model.risk is not None and plain.model.risk is not None
+        assert list(cached.model.risk.factors) == list(plain.model.risk.factors)
+    import json
+
+    data = json.loads(entry.read_text())  # an entry is used as it is: its warnings show
+    entry.write_text(json.dumps({**data, "warnings": ["from the cache"]}))
+    assert load_model(str(f), registry=REG, cache=str(cache)).warnings == ("from the cache",)
+    refreshed = load_model(str(f), registry=REG, cache=str(cache), refresh=True)
+    assert refreshed == fresh and json.loads(entry.read_text()) == data
+
+
+def test_a_damaged_or_stale_cache_entry_is_ignored_and_rewritten(tmp_path: Path) -> None:
+    import json
+
+    f = tmp_path / "m.yaml"
+    f.write_text(GOOD)
+    cache = tmp_path / "cache"
+    fresh = load_model(str(f), registry=REG, cache=str(cache))
+    entry = _entry(cache)
+    data = json.loads(entry.read_text())
+    other = load_model_text(GOOD.replace("CI exists.", "CI runs."), str(f), registry=REG)
+    for damaged in (
+        "{not json",
+        json.dumps({**data, "document": "[1, 2"}),  # bad YAML
+        json.dumps({**data, "document": "id: tiny\n"}),  # fails validation
+        json.dumps({**data, "exact": "0" * 64}),  # the document is not that model
+        json.dumps({**data, "key": "sha256:0"}),
+        json.dumps({**data, "base": "0" * 64}),  # the built-in it extends changed
+        json.dumps({k: v for k, v in data.items() if k != "warnings"}),
+    ):
+        entry.write_text(damaged)
+        assert load_model(str(f), registry=REG, cache=str(cache)) == fresh
+        assert json.loads(entry.read_text()) == data
+    f.write_text(GOOD.replace("CI exists.", "CI runs."))  # another text: another entry
+    assert load_model(str(f), registry=REG, cache=str(cache)) == other
+    assert len(list(cache.glob("model-*.json"))) == 2
+
+
+def test_a_cached_model_is_checked_against_the_registry_of_the_run(tmp_path: Path) -> None:
+    f = tmp_path / "m.yaml"
+    f.write_text(GOOD)
+    cache = tmp_path / "cache"
+    load_model(str(f), registry=REG, cache=str(cache))
+    fewer = Registry({c: _spec(c) for c in ("readme.present", "ci.config")})
+    with pytest.raises(ConfigError) as exc:  # the error of a load from the text, with lines
+        load_model(str(f), registry=fewer, cache=str(cache))
+    assert str(exc.value) == (
+        f"{f}:21: pillars[0].areas[0].levels.2[0].evidence.any[1]: unknown check 'tests.present'"
+    )
+
+
+def test_the_cache_key_covers_rungs_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rung.model import loader
+
+    here = loader.ModelCache(str(tmp_path), GOOD, "m.yaml").path
+    assert loader.ModelCache(str(tmp_path), GOOD, "n.yaml").path != here
+    monkeypatch.setattr(loader, "__version__", "0.0.0+other")
+    assert loader.ModelCache(str(tmp_path), GOOD, "m.yaml").path != here

@@ -21,6 +21,7 @@ from rung.collect.gitrefs import head_from_files
 if TYPE_CHECKING:
     from rung.checks.base import CheckSpec
     from rung.checks.registry import Registry
+    from rung.collect.facts import LiveProbe
 
 
 class PreviousScans(dict[str, ServiceScan]):
@@ -66,7 +67,10 @@ def catalog_json(service: Service) -> str:
     """`json.dumps(asdict(service), sort_keys=True, default=str)` without asdict's deep
     copy: json walks the fields itself and meets a nested dataclass (a Link) only
     through `default`, which hands it over as asdict would have made it."""
-    return json.dumps(shallow_fields(service), sort_keys=True, default=json_default)
+    return _CATALOG_JSON(shallow_fields(service))
+
+
+_CATALOG_JSON = json.JSONEncoder(sort_keys=True, default=json_default).encode  # made once
 
 
 def _rev_parse(repo_path: str) -> str | None:
@@ -89,12 +93,9 @@ def reuse(
     (the signals are kept as they are when the previous scan had the same as-of). The
     findings are the previous scan's own mapping when no live check judged otherwise."""
     from rung.checks.runner import run_checks
-    from rung.collect.facts import GitFacts, ServiceFacts
-    from rung.collect.live import probe_live
-    from rung.collect.signals import git_signals
+    from rung.collect.facts import ServiceFacts
 
-    git = previous.git or GitFacts(available=False, reason="no stored history")
-    facts = ServiceFacts(service=service, live=probe_live(service) if live else {})
+    facts = ServiceFacts(service=service, live=_probe(service) if live else {})
     fresh = run_checks(_live_checks(), facts)
     old = previous.findings
     changed = {cid for cid, f in fresh.items() if old.get(cid) != f}
@@ -105,10 +106,26 @@ def reuse(
         previous,
         service=service,
         findings={**old, **fresh} if changed else old,
-        signals=previous.signals if as_of == previous_as_of else git_signals(git, as_of),
+        signals=previous.signals if as_of == previous_as_of else _signals(previous, as_of),
         reused=True,
         stored=stored,
     )
+
+
+def _probe(service: Service) -> dict[str, LiveProbe]:
+    """rung.collect.live.probe_live, imported only to probe (it brings in urllib)."""
+    from rung.collect.live import probe_live
+
+    return probe_live(service)
+
+
+def _signals(previous: ServiceScan, as_of: datetime) -> dict[str, object]:
+    """The signals at `as_of`, from the stored commit history."""
+    from rung.collect.facts import GitFacts
+    from rung.collect.signals import git_signals
+
+    git = previous.git or GitFacts(available=False, reason="no stored history")
+    return git_signals(git, as_of)
 
 
 def _live_checks() -> list[CheckSpec]:

@@ -271,10 +271,10 @@ def _collect(
 ) -> Iterator[list[ServiceScan]]:
     """Run one task per repository on the chosen executor and yield each repository's
     scans as they complete; failures become unknowns."""
-    from rung.executors import open_backend, run_tasks
-
     if not by_repo:
         return
+    from rung.executors import open_backend, run_tasks
+
     local = executor in (None, "", "local")
     workers = 1 if local and len(by_repo) == 1 else jobs
     backend = open_backend(executor, workers, timeout=timeout, shared={"model": spec.model})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import math
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -90,12 +91,15 @@ def scan(
     from datetime import UTC
 
     from rung.assess.portfolio import effective_policy
+    from rung.catalog.cache import DiscoveryCache, default_path
     from rung.cli.workspace_opts import load_ws
     from rung.model.loader import load_model
 
+    cache = default_path(paths)  # the discovery cache; the model's is kept next to it
     with long_lived():  # what the scan starts from lives until it ends
         ws = load_ws(config)
-        model = load_model(model_ref or ws.model or "microservices")
+        ref = model_ref or ws.model or "microservices"
+        model = load_model(ref, cache=os.path.dirname(cache), refresh=full)
         policy = effective_policy(model.model, ws)
         profile = profile or ws.profile
         now = datetime.now(UTC).replace(microsecond=0)
@@ -109,12 +113,10 @@ def scan(
             context = store.report_context(
                 None, as_of=as_of, recorded_by=now, stability=ws.stability
             )
-    from rung.catalog.cache import DiscoveryCache, default_path
-
     result = execute_scan(
         list(paths),
         model,
-        discovery_cache=DiscoveryCache(default_path(paths), refresh=full),
+        discovery_cache=DiscoveryCache(cache, refresh=full),
         catalog=catalog,
         as_of=as_of,
         profile=profile,
@@ -208,9 +210,6 @@ def emit(
     context: ReportContext | None = None,
 ) -> int:
     from rung.assess.explain import ReportContext
-    from rung.report.explain_text import print_portfolio_notes, print_service_detail
-    from rung.report.jsondoc import iso, portfolio_json
-    from rung.report.text import print_portfolio, print_service
 
     context = context or ReportContext()
 
@@ -223,6 +222,8 @@ def emit(
             names = ", ".join(a.name for a in result.assessments[:20])
             raise UsageError(f"no service named {service_name!r}; services: {names}")
     if fmt == "json":
+        from rung.report.jsondoc import iso, portfolio_json
+
         doc = portfolio_json(
             result.model,
             [],
@@ -244,6 +245,9 @@ def emit(
         return 0
     if fmt == "summary" and service_name is None:
         return _summary(result, out, snapshot_id)
+    from rung.report.explain_text import print_portfolio_notes, print_service_detail
+    from rung.report.text import print_portfolio, print_service
+
     assessments = list(assessments)  # the terminal report reads the portfolio several times
     con = console() if not out else None
     if out:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import json
+import os
+import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -13,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from rung import __version__
 from rung.errors import ConfigError
 from rung.model.schema import Model
 from rung.model.yamlpos import Located, format_path, load_located
@@ -58,8 +62,16 @@ def _parse(text: str, source: str) -> Located:
     return loc
 
 
-def load_model(ref: str, *, registry: Registry | None = None) -> LoadedModel:
-    """Load a built-in model by id, or a model file by path; validate check ids."""
+def load_model(
+    ref: str,
+    *,
+    registry: Registry | None = None,
+    cache: str | None = None,
+    refresh: bool = False,
+) -> LoadedModel:
+    """Load a built-in model by id, or a model file by path; validate check ids.
+    `cache`: a folder where the validated model is kept for the next load (ModelCache);
+    `refresh`: load it from its text all the same (and keep it)."""
     path = Path(ref)
     if path.suffix in (".yaml", ".yml") or path.exists():
         try:
@@ -69,7 +81,14 @@ def load_model(ref: str, *, registry: Registry | None = None) -> LoadedModel:
         source = str(path)
     else:
         text, source = _builtin_text(ref), f"builtin:{ref}"
-    return load_model_text(text, source, registry=registry)
+    if cache is None:
+        return load_model_text(text, source, registry=registry)
+    kept = ModelCache(cache, text, source)
+    loaded = None if refresh else kept.load(registry)
+    if loaded is None:
+        loaded = load_model_text(text, source, registry=registry)
+        kept.save(loaded)
+    return loaded
 
 
 def load_model_text(text: str, source: str, *, registry: Registry | None = None) -> LoadedModel:
@@ -87,9 +106,99 @@ def load_model_text(text: str, source: str, *, registry: Registry | None = None)
         for p in _extras(model, ())
     ]
     _check_semantics(model, loc, source, registry)
+    return LoadedModel(model, source, model_hash(model), tuple(warnings))
+
+
+def model_hash(model: Model) -> str:
+    """ "sha256:..." of the canonical model document."""
     canonical = json.dumps(model.model_dump(mode="json", by_alias=True), sort_keys=True)
-    digest = "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
-    return LoadedModel(model, source, digest, tuple(warnings))
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def model_document(model: Model, *, sort_keys: bool = True) -> str:
+    """The validated model as YAML: unlike JSON, YAML keeps the types of mapping keys
+    (numeric, boolean and text risk thresholds), so the document reloads to an equal
+    model (in the order of the model's mappings too, without `sort_keys`)."""
+    data = model.model_dump(mode="python", by_alias=True)
+    return yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=sort_keys, allow_unicode=True)
+
+
+def model_from_document(document: str) -> Model:
+    return Model.model_validate(yaml.load(document, Loader=yaml.CSafeLoader))
+
+
+class ModelCache:
+    """One model kept on disk between runs, so that loading it again skips parsing it
+    with the line of every node (for error messages), most of the cost of a load.
+
+    The entry (`<folder>/model-<key>.json`; the key covers rung's version, the source
+    and the text) holds the model's document (model_document, in the model's order: the
+    order of risk factors shows in reports), hash, warnings and exact form (a digest of
+    the repr of its dump: values, types, order), and the hash of the built-in model it
+    extends. It is used only when that built-in is unchanged, the document validates to
+    a model of that exact form, and the model's check ids are known to `registry`
+    (plugins may have changed); anything else (a damaged, stale or failing entry) is a
+    miss: the model is loaded from its text (and any error reported with its line), and
+    the entry written again."""
+
+    def __init__(self, folder: str, text: str, source: str) -> None:
+        key = hashlib.sha256("\0".join((__version__, source, text)).encode()).hexdigest()
+        self.path = os.path.join(folder, f"model-{key[:32]}.json")
+        self.key = key
+
+    def load(self, registry: Registry | None) -> LoadedModel | None:
+        try:
+            with open(self.path, encoding="utf-8") as fh:
+                entry = json.load(fh)
+            if entry["key"] != self.key or entry["base"] != _base_hash(entry["extends"]):
+                return None
+            model = model_from_document(entry["document"])
+            if _exact(model) != entry["exact"]:
+                return None
+            _check_semantics(model, Located(None), entry["source"], registry)
+            return LoadedModel(model, entry["source"], entry["hash"], tuple(entry["warnings"]))
+        except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError, ConfigError):
+            return None  # ValueError: also bad JSON and a document that fails validation
+
+    def save(self, loaded: LoadedModel) -> None:
+        """Write the entry (atomically; a cache that cannot be written is no error)."""
+        extends = loaded.model.extends if isinstance(loaded.model.extends, str) else None
+        entry = {
+            "key": self.key,
+            "source": loaded.source,
+            "hash": loaded.hash,
+            "warnings": list(loaded.warnings),
+            "extends": extends,
+            "base": _base_hash(extends),
+            "document": model_document(loaded.model, sort_keys=False),
+            "exact": _exact(loaded.model),
+        }
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".model-", dir=os.path.dirname(self.path))
+        except OSError:
+            return
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(entry, fh)
+            os.replace(tmp, self.path)
+        except (OSError, ValueError, TypeError):
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _exact(model: Model) -> str:
+    """A digest of everything about `model`: the repr of its dump (mapping order, key
+    and value types included)."""
+    dump = model.model_dump(mode="python", by_alias=True)
+    return hashlib.sha256(repr(dump).encode()).hexdigest()
+
+
+def _base_hash(extends: str | None) -> str | None:
+    """The hash of the built-in model `extends` names (None when it names none)."""
+    if extends is None:
+        return None
+    return hashlib.sha256(_builtin_text(extends).encode()).hexdigest()
 
 
 def _describe(exc: ValidationError, loc: Located, source: str) -> str:

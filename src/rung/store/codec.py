@@ -25,7 +25,12 @@ from rung.store.url import strip_credentials
 
 
 def dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    """`json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)`, by
+    one encoder made once (json.dumps makes one per call)."""
+    return _DUMPS(value)
+
+
+_DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
 
 
 def loads(text: str | None) -> Any:
@@ -64,10 +69,15 @@ def service_to_json(service: Service) -> str:
     scrubbing walk when no text holds an "@" (scrubbing changes only such texts; JSON
     writes "@" as it is)."""
     data = shallow_fields(service)
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=json_default)
+    text = _SERVICE_JSON(data)
     if "@" not in text:
         return text
     return dumps(_scrubbed_fields(data))
+
+
+_SERVICE_JSON = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), default=json_default
+).encode
 
 
 def service_from_json(text: str) -> Service:

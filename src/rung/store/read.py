@@ -17,7 +17,7 @@ from rung.assess.service import ServiceScan, StoredRow
 from rung.assess.stability import StabilityState
 from rung.checks.base import Finding
 from rung.errors import StorageError
-from rung.model.loader import LoadedModel
+from rung.model.loader import LoadedModel, model_from_document
 from rung.store import codec
 from rung.store.schema import FindingRow, ModelDoc, ServiceRow, Snapshot
 
@@ -138,15 +138,11 @@ _MODELS: dict[str, LoadedModel] = {}
 
 def load_model(conn: Connection, model_pk: int) -> LoadedModel:
     """The stored model document, validated again (cached by hash)."""
-    import yaml
-
-    from rung.model.schema import Model
-
     row = conn.execute(
         select(ModelDoc.hash, ModelDoc.source, ModelDoc.document).where(ModelDoc.id == model_pk)
     ).one()
     if row.hash not in _MODELS:
-        model = Model.model_validate(yaml.load(row.document, Loader=yaml.CSafeLoader))
+        model = model_from_document(row.document)
         _MODELS[row.hash] = LoadedModel(model, row.source, row.hash)
     return _MODELS[row.hash]
 

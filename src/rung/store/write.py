@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Connection,
@@ -30,7 +30,7 @@ from rung.assess.levels import AreaResult, Override
 from rung.assess.service import ServiceAssessment
 from rung.checks.base import Finding
 from rung.incremental import PreviousScans
-from rung.model.loader import LoadedModel
+from rung.model.loader import LoadedModel, model_document
 from rung.scanner import ScanResult
 from rung.spool import reused_count
 from rung.store import codec
@@ -48,15 +48,6 @@ from rung.store.schema import (
 PauseHook = Callable[[], None]
 
 
-def model_document(model: LoadedModel) -> str:
-    """The validated model as YAML: unlike JSON, YAML keeps the types of mapping keys
-    (numeric, boolean and text risk thresholds), so the document reloads exactly."""
-    import yaml
-
-    data = model.model.model_dump(mode="python", by_alias=True)
-    return yaml.dump(data, Dumper=yaml.CSafeDumper, sort_keys=True, allow_unicode=True)
-
-
 def _model_pk(conn: Connection, model: LoadedModel) -> int:
     found = conn.execute(select(ModelDoc.id).where(ModelDoc.hash == model.hash)).scalar()
     if found is not None:
@@ -67,7 +58,7 @@ def _model_pk(conn: Connection, model: LoadedModel) -> int:
             model_id=model.model.id,
             version=model.model.version,
             source=model.source,
-            document=model_document(model),
+            document=model_document(model.model),
         )
     )
     return int(res.inserted_primary_key[0])  # type: ignore[index]
@@ -92,6 +83,7 @@ def overrides_in_force(a: ServiceAssessment) -> dict[str, Override]:
 
 Row = tuple[Any, ...]
 _AREA_COLUMNS = ("pillar_id", "achieved", "required", "potential", "gaps", "unmet")
+_GAPS = _AREA_COLUMNS.index("gaps")
 
 
 class _Areas:
@@ -117,16 +109,25 @@ class _Areas:
             found = self._seen[id(r)] = (r, tuple(values[c] for c in _AREA_COLUMNS), overrides)
         return found
 
-    def row(self, r: AreaResult) -> Row:
-        """The area's columns after its key, in the order of _AREA_COLUMNS."""
-        return self._get(r)[1]
+    def judge(self, a: ServiceAssessment) -> _Judged:
+        """The area columns of `a` (after each area's key, in the order of _AREA_COLUMNS),
+        the overrides in force (overrides_in_force(a)) and its number of gaps."""
+        rows: list[tuple[str, Row]] = []
+        overrides: dict[str, Override] = {}
+        gaps = 0
+        for area_id, r in a.areas.items():
+            _, row, forced = self._get(r)
+            rows.append((area_id, row))
+            if forced:
+                overrides.update(forced)
+            gaps += row[_GAPS]
+        return _Judged(rows, overrides, gaps)
 
-    def overrides(self, a: ServiceAssessment) -> dict[str, Override]:
-        """overrides_in_force(a)."""
-        out: dict[str, Override] = {}
-        for r in a.areas.values():
-            out.update(self._get(r)[2])
-        return out
+
+class _Judged(NamedTuple):
+    areas: list[tuple[str, Row]]
+    overrides: dict[str, Override]
+    gaps: int
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ def _source(a: ServiceAssessment, previous: PreviousScans | None) -> _Source | N
     return _Source(previous.snapshot_id, pk, replaced, written)
 
 
-def _service_values(snapshot_id: int, a: ServiceAssessment, areas: _Areas) -> dict[str, Any]:
+def _service_values(snapshot_id: int, a: ServiceAssessment, judged: _Judged) -> dict[str, Any]:
     scan, svc = a.scan, a.scan.service
     return {
         "snapshot_id": snapshot_id,
@@ -188,8 +189,8 @@ def _service_values(snapshot_id: int, a: ServiceAssessment, areas: _Areas) -> di
         "pinned": a.risk.pinned,
         "pin_reason": a.risk.pin_reason,
         "risk": codec.risk_to_json(a.risk),
-        "overrides": codec.overrides_to_json(areas.overrides(a)),
-        "gaps": sum(areas.row(r)[_GAPS] for r in a.areas.values()),
+        "overrides": codec.overrides_to_json(judged.overrides),
+        "gaps": judged.gaps,
     }
 
 
@@ -201,7 +202,6 @@ def _finding_rows(pk: int, findings: Mapping[str, Finding]) -> list[Row]:
 
 
 # the child tables' columns, in the order of the rows made here
-_GAPS = _AREA_COLUMNS.index("gaps")
 _COLUMNS: dict[type[Base], tuple[str, ...]] = {
     FindingRow: ("service_pk", "check_id", "status", "message", "evidence"),
     AreaRow: ("service_pk", "area_id", *_AREA_COLUMNS),
@@ -209,8 +209,8 @@ _COLUMNS: dict[type[Base], tuple[str, ...]] = {
 }
 
 
-def _child_rows(pk: int, a: ServiceAssessment, areas: _Areas) -> tuple[list[Row], list[Row]]:
-    area_rows = [(pk, area_id, *areas.row(r)) for area_id, r in a.areas.items()]
+def _child_rows(pk: int, a: ServiceAssessment, judged: _Judged) -> tuple[list[Row], list[Row]]:
+    area_rows = [(pk, area_id, *row) for area_id, row in judged.areas]
     pillars = [(pk, pid, lvl) for pid, lvl in a.pillars.items()]
     return area_rows, pillars
 
@@ -275,7 +275,8 @@ def _insert_services(
         return
     stmt = insert(ServiceRow).returning(ServiceRow.id, sort_by_parameter_order=True)
     sources = [_source(a, previous) for a in batch]
-    values = [_service_values(snapshot_id, a, areas) for a in batch]
+    judged = [areas.judge(a) for a in batch]
+    values = [_service_values(snapshot_id, a, j) for a, j in zip(batch, judged, strict=True)]
     pks = [int(pk) for pk in conn.execute(stmt, values).scalars()]
     copyable = _copyable(
         conn,
@@ -284,13 +285,13 @@ def _insert_services(
     findings: list[Row] = []
     copies: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     rows: tuple[list[Row], list[Row]] = ([], [])
-    for pk, a, source in zip(pks, batch, sources, strict=True):
+    for pk, a, j, source in zip(pks, batch, judged, sources, strict=True):
         if source is not None and source.pk in copyable:
             copies.setdefault(source.replaced, []).append({"new": pk, "old": source.pk})
             findings += _finding_rows(pk, source.written)
         else:
             findings += _finding_rows(pk, a.scan.findings)
-        for acc, new in zip(rows, _child_rows(pk, a, areas), strict=True):
+        for acc, new in zip(rows, _child_rows(pk, a, j), strict=True):
             acc.extend(new)
     for replaced, params in copies.items():
         conn.execute(_copy_findings(replaced), params)
