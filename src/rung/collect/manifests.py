@@ -68,6 +68,8 @@ def manifest_paths(index: PathIndex) -> tuple[str, ...]:
     base name through the index, not by a test of every path."""
     by_name = index.find(_MANIFEST_GLOBS)
     in_folder = [p for p in index.find(("*.txt",)) if _parser_for(p) is not None]
+    if not set(in_folder).difference(by_name):  # (`requirements/*.txt` files are rare)
+        return by_name
     return index.ordered(by_name, in_folder)
 
 

@@ -228,6 +228,8 @@ def _worth_scanning(path: str, text: str) -> bool:
 
 
 def _has_long_line(text: str) -> bool:
+    if len(text) <= MINIFIED_LINE:  # no line is longer than the text
+        return False
     return any(len(line) > MINIFIED_LINE for line in text.splitlines())
 
 
