@@ -352,3 +352,20 @@ def test_a_reused_scan_shares_the_previous_findings_unless_a_live_check_differs(
         assert again.findings == {**old.findings, "live.health": old.findings["live.health"]}
         assert again.findings is not changed.findings
         assert again.stored is not None and again.stored.replaced == ("live.health",)
+
+
+def test_previous_scans_equal_the_stored_scans(portfolio: Path, db_url: str) -> None:
+    with Store.open(db_url) as store:
+        sid = store.save(_scan(portfolio))
+        previous = store.previous_scans(_model(portfolio).hash)
+        stored = {s.service.name: s for s in store.load(sid).scans}
+    assert isinstance(previous, PreviousScans) and previous.snapshot_id == sid
+    assert previous.as_of == WHEN and dict(previous) == stored != {}
+    plain = PreviousScans.of(stored)
+    assert dict(plain) == stored and plain.as_of is None and PreviousScans.of(previous) is previous
+    for name, scan in stored.items():
+        other = replace(scan.service, owner="someone-else")
+        assert previous.scan_for(name, other) == replace(scan, service=other)
+        assert previous.cache_key(name) == plain.cache_key(name) == scan.cache_key
+        assert previous[name].stored is not None and previous.rows[name] == previous[name].stored.pk
+    assert previous.cache_key("no-such-service") is None

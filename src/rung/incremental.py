@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import replace
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import fields, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from rung import __version__
 from rung.assess.service import ServiceScan
@@ -24,18 +26,58 @@ if TYPE_CHECKING:
     from rung.collect.facts import LiveProbe
 
 
-class PreviousScans(dict[str, ServiceScan]):
+class PreviousScans(Mapping[str, ServiceScan]):
     """The last snapshot's scans by service name, with that snapshot's as-of (signals of
     a reused scan are kept when the as-of is the same); read from the snapshot store,
     also that snapshot's id and each scan's row (`rows`: name -> row id), which the
-    store copies from when it writes the next snapshot."""
+    store copies from when it writes the next snapshot.
 
-    as_of: datetime | None = None
-    snapshot_id: int | None = None
+    Each scan is kept as its parts (`keep`), its catalog entry still encoded: a reused
+    scan takes the entry discovered now (`scan_for`; the cache key covers the entry, so
+    the two are equal), and reading a scan (`previous[name]`) decodes its own."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, as_of: datetime | None = None, snapshot_id: int | None = None) -> None:
+        self.as_of, self.snapshot_id = as_of, snapshot_id
         self.rows: dict[str, int] = {}
+        self._parts: dict[str, tuple[Callable[[], Service], dict[str, Any]]] = {}
+
+    @classmethod
+    def of(cls, scans: Mapping[str, ServiceScan]) -> PreviousScans:
+        """`scans` (any mapping of scans by name, with an `as_of` or not) as PreviousScans."""
+        if isinstance(scans, PreviousScans):
+            return scans
+        out = cls(getattr(scans, "as_of", None))
+        for name, scan in scans.items():
+            parts = {f.name: getattr(scan, f.name) for f in fields(scan) if f.name != "service"}
+            out.keep(name, partial(_given, scan.service), **parts)
+        return out
+
+    def keep(self, name: str, service: Callable[[], Service], **parts: Any) -> None:
+        """The scan of `name`: `service()` gives its catalog entry, `parts` are the other
+        fields of its ServiceScan."""
+        self._parts[name] = (service, parts)
+
+    def cache_key(self, name: str) -> str | None:
+        found = self._parts.get(name)
+        return None if found is None else str(found[1]["cache_key"])
+
+    def scan_for(self, name: str, service: Service) -> ServiceScan:
+        """The scan of `name`, with `service` for its catalog entry."""
+        return ServiceScan(service=service, **self._parts[name][1])
+
+    def __getitem__(self, name: str) -> ServiceScan:
+        service, parts = self._parts[name]
+        return ServiceScan(service=service(), **parts)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parts)
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+
+def _given(service: Service) -> Service:
+    return service
 
 
 def repository_heads(repos: list[str], workers: int) -> dict[str, str | None]:

@@ -242,20 +242,19 @@ def _reuse_unchanged(
 ) -> list[ServiceScan]:
     """Reused scans of the repositories whose services are all unchanged; those
     repositories are removed from `by_repo`. HEADs are read in parallel threads."""
-    from rung.incremental import cache_key, repository_heads, reuse
+    from rung.incremental import PreviousScans, cache_key, repository_heads, reuse
 
+    stored = PreviousScans.of(previous)
     workers = max(1, min(32, 4 * (jobs or os.cpu_count() or 1)))
     heads = repository_heads(list(by_repo), workers)
-    previous_as_of = getattr(previous, "as_of", None)
     out: list[ServiceScan] = []
     for repo in list(by_repo):
-        olds = [previous.get(s.name) for s in by_repo[repo]]
-        keys = [cache_key(s, heads[repo], model_hash, suite) for s in by_repo[repo]]
-        if all(o is not None and k and o.cache_key == k for o, k in zip(olds, keys, strict=True)):
+        services = by_repo[repo]
+        keys = [cache_key(s, heads[repo], model_hash, suite) for s in services]
+        if all(k and stored.cache_key(s.name) == k for s, k in zip(services, keys, strict=True)):
             out += [
-                reuse(o, s, as_of, live, previous_as_of)
-                for o, s in zip(olds, by_repo.pop(repo), strict=True)
-                if o is not None
+                reuse(stored.scan_for(s.name, s), s, as_of, live, stored.as_of)
+                for s in by_repo.pop(repo)
             ]
     return out
 

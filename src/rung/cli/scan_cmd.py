@@ -109,8 +109,8 @@ def scan(
         states = None if store is None else store.previous_states()
         overrides = None if store is None else store.overrides_in_force(as_of)
         context = None
-        if store is not None:
-            context = store.report_context(
+        if store is not None and (fmt != "summary" or service_name is not None):
+            context = store.report_context(  # what a report says beyond the levels
                 None, as_of=as_of, recorded_by=now, stability=ws.stability
             )
     result = execute_scan(
@@ -209,6 +209,8 @@ def emit(
     snapshot_id: int | None = None,
     context: ReportContext | None = None,
 ) -> int:
+    if fmt == "summary" and service_name is None:
+        return _summary(result, out, snapshot_id)
     from rung.assess.explain import ReportContext
 
     context = context or ReportContext()
@@ -243,8 +245,6 @@ def emit(
         else:
             write_json(doc, lambda text: click.echo(text, nl=False))
         return 0
-    if fmt == "summary" and service_name is None:
-        return _summary(result, out, snapshot_id)
     from rung.report.explain_text import print_portfolio_notes, print_service_detail
     from rung.report.text import print_portfolio, print_service
 

@@ -131,16 +131,13 @@ class Store(LedgerMethods):
         from rung.store.engine import read_connection
         from rung.store.read import latest_id, load_reusable, snapshot_info
 
-        out = PreviousScans()
         with read_connection(self.engine) as conn:
             sid = latest_id(conn)
             info = None if sid is None else snapshot_info(conn, sid)
             if info is None or info.model_hash != model_hash:
-                return out
-            for r in load_reusable(conn, info.id):
-                out[r.scan.service.name] = r.scan
-                out.rows[r.scan.service.name] = r.pk
-            out.as_of, out.snapshot_id = info.as_of, info.id
+                return PreviousScans()
+            out = PreviousScans(info.as_of, info.id)
+            load_reusable(conn, info.id, out)
         self.previous = out  # the next save copies what is unchanged from its rows
         return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from itertools import groupby
 from operator import itemgetter
 from typing import Any
@@ -17,6 +18,7 @@ from rung.assess.service import ServiceScan, StoredRow
 from rung.assess.stability import StabilityState
 from rung.checks.base import Finding
 from rung.errors import StorageError
+from rung.incremental import PreviousScans
 from rung.model.loader import LoadedModel, model_from_document
 from rung.store import codec
 from rung.store.schema import FindingRow, ModelDoc, ServiceRow, Snapshot
@@ -188,6 +190,7 @@ def load_scans(conn: Connection, snapshot_id: int) -> tuple[ServiceScan, ...]:
 
 _REUSABLE = (
     ServiceRow.id,
+    ServiceRow.name,
     ServiceRow.service,
     ServiceRow.head,
     ServiceRow.signals,
@@ -199,26 +202,20 @@ _REUSABLE = (
 )
 
 
-@dataclass(frozen=True)
-class ReusableScan:
-    scan: ServiceScan
-    pk: int  # its row
-
-
-def load_reusable(conn: Connection, snapshot_id: int) -> list[ReusableScan]:
-    """The scans of one snapshot for an incremental scan, in name order, equal to what
-    load_scans reads, with their rows (also in each scan's `stored`): the next snapshot
-    copies from them (rung.store.write). Commit histories stay as stored until used
-    (codec.StoredGit)."""
+def load_reusable(conn: Connection, snapshot_id: int, out: PreviousScans) -> None:
+    """The scans of one snapshot for an incremental scan, in name order, into `out`:
+    equal to what load_scans reads, with their rows (also in each scan's `stored`): the
+    next snapshot copies from them (rung.store.write). Catalog entries and commit
+    histories stay as stored until used (PreviousScans, codec.StoredGit)."""
     rows = conn.execute(
         select(*_REUSABLE).where(ServiceRow.snapshot_id == snapshot_id).order_by(ServiceRow.name)
     ).all()
     findings = _findings(conn, snapshot_id)
-    out = []
     for row in rows:
         blob = None if row.git is None else bytes(row.git)
-        scan = ServiceScan(
-            service=codec.service_from_json(row.service),
+        out.keep(
+            row.name,
+            partial(codec.service_from_json, row.service),
             head=row.head,
             findings=findings.get(row.id, {}),
             signals=json.loads(row.signals),
@@ -229,8 +226,7 @@ def load_reusable(conn: Connection, snapshot_id: int) -> list[ReusableScan]:
             reused=row.reused,
             stored=StoredRow(snapshot_id, row.id),
         )
-        out.append(ReusableScan(scan, row.id))
-    return out
+        out.rows[row.name] = row.id
 
 
 def load_states(conn: Connection, snapshot_id: int) -> dict[str, StabilityState]:
