@@ -221,9 +221,10 @@ def test_a_damaged_or_stale_cache_entry_is_ignored_and_rewritten(tmp_path: Path)
         entry.write_text(damaged)
         assert load_model(str(f), registry=REG, cache=str(cache)) == fresh
         assert json.loads(entry.read_text()) == data
-    f.write_text(GOOD.replace("CI exists.", "CI runs."))  # another text: another entry
+    f.write_text(GOOD.replace("CI exists.", "CI runs."))  # another text: the entry replaced
     assert load_model(str(f), registry=REG, cache=str(cache)) == other
-    assert len(list(cache.glob("model-*.json"))) == 2
+    assert _entry(cache) == entry and json.loads(entry.read_text())["hash"] == other.hash
+    assert load_model(str(f), registry=REG, cache=str(cache)) == other  # from the cache
 
 
 def test_a_cached_model_is_checked_against_the_registry_of_the_run(tmp_path: Path) -> None:
@@ -239,12 +240,13 @@ def test_a_cached_model_is_checked_against_the_registry_of_the_run(tmp_path: Pat
     )
 
 
-def test_the_cache_key_covers_rungs_version(
+def test_the_cache_key_covers_rungs_version_the_source_and_the_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from rung.model import loader
 
-    here = loader.ModelCache(str(tmp_path), GOOD, "m.yaml").path
-    assert loader.ModelCache(str(tmp_path), GOOD, "n.yaml").path != here
+    here = loader.ModelCache(str(tmp_path), GOOD, "m.yaml")
+    assert loader.ModelCache(str(tmp_path), GOOD, "n.yaml").key != here.key
+    assert loader.ModelCache(str(tmp_path), GOOD + "\n", "m.yaml").key != here.key
     monkeypatch.setattr(loader, "__version__", "0.0.0+other")
-    assert loader.ModelCache(str(tmp_path), GOOD, "m.yaml").path != here
+    assert loader.ModelCache(str(tmp_path), GOOD, "m.yaml").key != here.key

@@ -131,20 +131,21 @@ class ModelCache:
     """One model kept on disk between runs, so that loading it again skips parsing it
     with the line of every node (for error messages), most of the cost of a load.
 
-    The entry (`<folder>/model-<key>.json`; the key covers rung's version, the source
-    and the text) holds the model's document (model_document, in the model's order: the
-    order of risk factors shows in reports), hash, warnings and exact form (a digest of
-    the repr of its dump: values, types, order), and the hash of the built-in model it
-    extends. It is used only when that built-in is unchanged, the document validates to
-    a model of that exact form, and the model's check ids are known to `registry`
-    (plugins may have changed); anything else (a damaged, stale or failing entry) is a
-    miss: the model is loaded from its text (and any error reported with its line), and
-    the entry written again."""
+    One entry per model source (`<folder>/model-<digest of the source>.json`: editing a
+    model file replaces its entry) holds a key (covering rung's version, the source and
+    the text), the model's document (model_document, in the model's order: the order of
+    risk factors shows in reports), hash, warnings and exact form (a digest of the repr
+    of its dump: values, types, order), and the hash of the built-in model it extends.
+    It is used only when the key is this load's, that built-in is unchanged, the
+    document validates to a model of that exact form, and the model's check ids are
+    known to `registry` (plugins may have changed); anything else (a damaged, stale or
+    failing entry) is a miss: the model is loaded from its text (and any error reported
+    with its line), and the entry written again."""
 
     def __init__(self, folder: str, text: str, source: str) -> None:
-        key = hashlib.sha256("\0".join((__version__, source, text)).encode()).hexdigest()
-        self.path = os.path.join(folder, f"model-{key[:32]}.json")
-        self.key = key
+        name = hashlib.sha256(source.encode()).hexdigest()[:32]
+        self.path = os.path.join(folder, f"model-{name}.json")
+        self.key = hashlib.sha256("\0".join((__version__, source, text)).encode()).hexdigest()
 
     def load(self, registry: Registry | None) -> LoadedModel | None:
         try:
