@@ -24,7 +24,6 @@ TEST_DIRS = frozenset({"test", "tests", "spec", "__tests__"})
 PLACEHOLDERS = frozenset({".keep", ".gitkeep", ".gitignore", ".keepme", ".empty", ".placeholder"})
 
 
-@lru_cache(maxsize=1 << 16)
 def is_placeholder(path: str) -> bool:
     return path.rpartition("/")[2].lower() in PLACEHOLDERS  # posixpath.basename(path)
 
