@@ -19,6 +19,7 @@ from rung.assess.service import ServiceAssessment, assess_service
 from rung.catalog.discover import discover
 from rung.catalog.entity import Link, Service, ServiceSource
 from rung.checks.base import Evidence, Finding, Status
+from rung.collect import gitblob
 from rung.collect.facts import GitFacts
 from rung.incremental import PreviousScans, cache_key, catalog_json, reuse
 from rung.model.loader import LoadedModel, load_model
@@ -96,9 +97,9 @@ def test_a_stored_history_encodes_back_to_the_same_blob() -> None:
         GitFacts(available=True, head="b" * 40, commits=commits[:1]),
         GitFacts(available=False, reason="not a git repository"),
     ):
-        blob = codec.git_to_blob(git)
-        assert codec.git_from_blob(blob) == git
-        assert codec.git_to_blob(codec.git_from_blob(blob)) == blob  # a copy is a re-encode
+        blob = gitblob.git_to_blob(git)
+        assert gitblob.git_from_blob(blob) == git
+        assert gitblob.git_to_blob(gitblob.git_from_blob(blob)) == blob  # a copy is a re-encode
 
 
 def test_findings_read_back_equal_rows_share_one_object() -> None:
@@ -297,19 +298,22 @@ def test_a_stored_history_is_the_history_it_decodes_to() -> None:
 
     commits = tuple((1_770_000_000 - i * 86_400, f"dev{i % 3}@example.com") for i in range(50))
     git = GitFacts(available=True, head="c" * 40, commits=commits, tags=("v1", "v2"))
-    blob = codec.git_to_blob(git)
+    blob = gitblob.git_to_blob(git)
     assert blob is not None
-    stored = codec.StoredGit(blob)
+    stored = gitblob.StoredGit(blob)
     assert isinstance(stored, GitFacts)
     for f in fields(GitFacts):  # every field, also one added later
         assert getattr(stored, f.name) == getattr(git, f.name), f.name
     assert stored == git and git == stored and hash(stored) == hash(git)
     assert stored != replace(git, tags=()) and replace(git, tags=()) != stored
-    assert stored == codec.StoredGit(blob) and asdict(stored) == asdict(git)
+    assert stored == gitblob.StoredGit(blob) and asdict(stored) == asdict(git)
     assert repr(stored) == repr(git)
     again = pickle.loads(pickle.dumps(stored))
-    assert isinstance(again, codec.StoredGit) and again.blob == blob and again == git
-    assert codec.git_blob(stored) == blob == codec.git_blob(git)
+    assert isinstance(again, gitblob.StoredGit) and again.blob == blob and again == git
+    assert gitblob.git_to_blob(stored) == blob == gitblob.git_to_blob(git)
+    packed = gitblob.packed(git)  # what a worker hands on: the blob, made once
+    assert isinstance(packed, gitblob.StoredGit) and packed.blob == blob and packed == git
+    assert gitblob.packed(packed) is packed and len(pickle.dumps(packed)) < len(blob) + 100
     assert git_signals(stored, WHEN) == git_signals(git, WHEN)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from rung.catalog.entity import Link, Service, ServiceSource
+from rung.collect import gitblob
 from rung.collect.facts import GitFacts
 from rung.errors import StorageError
 from rung.store import codec
@@ -44,12 +45,12 @@ def test_a_connection_error_never_shows_the_password() -> None:
 def test_git_history_encoding_is_exact_and_compact() -> None:
     commits = tuple((1_700_000_000 - i * 3600, f"dev{i % 7}@example.com") for i in range(5000))
     git = GitFacts(available=True, head="a" * 40, commits=commits, tags=("v1", "v2"))
-    blob = codec.git_to_blob(git)
+    blob = gitblob.git_to_blob(git)
     assert blob is not None and len(blob) < 5000 * 2
-    assert codec.git_from_blob(blob) == git
+    assert gitblob.git_from_blob(blob) == git
     empty = GitFacts(available=False, reason="not a git repository")
-    assert codec.git_from_blob(codec.git_to_blob(empty)) == empty
-    assert codec.git_from_blob(codec.git_to_blob(None)) is None
+    assert gitblob.git_from_blob(gitblob.git_to_blob(empty)) == empty
+    assert gitblob.git_from_blob(gitblob.git_to_blob(None)) is None
 
 
 def test_service_encoding_is_exact() -> None:

@@ -64,6 +64,7 @@ def scan_repository(
     from rung.checks.runner import run_checks
     from rung.collect.collector import collect_repository
     from rung.collect.files import under
+    from rung.collect.gitblob import packed
     from rung.collect.signals import git_signals
     from rung.collect.stack import stack_facts
     from rung.executors import resolve
@@ -94,7 +95,7 @@ def scan_repository(
                 signals=git_signals(facts.git, as_of),
                 stack=stack,
                 notes=tuple(notes),
-                git=facts.git,
+                git=packed(facts.git),  # encoded here, in parallel, once (rung.collect.gitblob)
                 cache_key=cache_key(facts.service, facts.git.head, model_hash, suite),
             )
         )

@@ -7,7 +7,6 @@ A repository's file texts are shared (the same mapping object) by all of its ser
 from __future__ import annotations
 
 import posixpath
-from array import array
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -70,30 +69,6 @@ class GitFacts:
     head: str | None = None
     commits: tuple[tuple[int, str], ...] = ()
     tags: tuple[str, ...] = ()  # all tag names of the repository
-
-    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
-        """Pickled compactly (results cross from workers and are spooled): commit times
-        as one array of integers, each e-mail once, commits as indexes into them."""
-        emails: dict[str, int] = {}
-        who = array("q", [emails.setdefault(e, len(emails)) for _, e in self.commits])
-        times = array("q", [t for t, _ in self.commits])
-        packed = (times.tobytes(), tuple(emails), who.tobytes())
-        return _unpack_git, (self.available, self.reason, self.head, packed, self.tags)
-
-
-def _unpack_git(
-    available: bool,
-    reason: str,
-    head: str | None,
-    packed: tuple[bytes, tuple[str, ...], bytes],
-    tags: tuple[str, ...],
-) -> GitFacts:
-    raw_times, emails, raw_who = packed
-    times, who = array("q"), array("q")
-    times.frombytes(raw_times)
-    who.frombytes(raw_who)
-    commits = tuple(zip(times, map(emails.__getitem__, who), strict=True))
-    return GitFacts(available, reason, head, commits, tags)
 
 
 @dataclass(frozen=True)

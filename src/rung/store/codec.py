@@ -1,18 +1,15 @@
 """Exact, backend-independent encodings of what a scan learns (no SQL here).
 
 JSON is written with the key order of the value (signals and stack keep their order,
-which the JSON report shows); the commit history is a compact zlib-compressed encoding:
-authors are listed once, commit times are stored as differences (newest first).
+which the JSON report shows). The commit history comes encoded already
+(rung.collect.gitblob: the worker that read it encoded it).
 """
 
 from __future__ import annotations
 
 import json
-import operator
-import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, is_dataclass
-from itertools import accumulate, pairwise
 from typing import Any
 
 from rung.assess.levels import ExpState, Override
@@ -20,7 +17,6 @@ from rung.assess.risk import FactorPoints, RiskResult
 from rung.assess.stability import StabilityState
 from rung.catalog.entity import Service, json_default, service_from_dict, shallow_fields
 from rung.checks.base import Evidence, Finding, Status
-from rung.collect.facts import GitFacts
 from rung.store.url import strip_credentials
 
 
@@ -113,52 +109,6 @@ class FindingReader:
         return found
 
 
-# ----- git history --------------------------------------------------------------------
-
-
-def git_to_blob(git: GitFacts | None) -> bytes | None:
-    if git is None:
-        return None
-    emails: dict[str, int] = {}
-    who = [emails.setdefault(e, len(emails)) for _, e in git.commits]
-    times = [t for t, _ in git.commits]
-    deltas = [times[0], *(a - b for a, b in pairwise(times))] if times else []
-    doc = {
-        "available": git.available,
-        "reason": git.reason,
-        "head": git.head,
-        "tags": list(git.tags),
-        "emails": list(emails),
-        "times": deltas,
-        "who": who,
-    }
-    return zlib.compress(dumps(doc).encode(), 6)
-
-
-def git_from_blob(blob: bytes | None) -> GitFacts | None:
-    if blob is None:
-        return None
-    return _decode_git(blob)
-
-
-def git_blob(git: GitFacts | None) -> bytes | None:
-    """git_to_blob, the blob itself for a StoredGit (it encodes back to the same bytes)."""
-    return git.blob if isinstance(git, StoredGit) else git_to_blob(git)
-
-
-def _decode_git(blob: bytes) -> GitFacts:
-    doc = json.loads(zlib.decompress(blob))
-    times = accumulate(doc["times"], operator.sub)  # t[0], t[0] - d[1], ...
-    who = map(doc["emails"].__getitem__, doc["who"])
-    return GitFacts(
-        available=doc["available"],
-        reason=doc["reason"],
-        head=doc["head"],
-        commits=tuple(zip(times, who, strict=True)),
-        tags=tuple(doc["tags"]),
-    )
-
-
 def mapping_to_json(value: Mapping[str, object]) -> str:
     return dumps(dict(value))
 
@@ -231,62 +181,3 @@ def overrides_from_json(text: str) -> dict[str, Override]:
         )
         for eid, o in json.loads(text).items()
     }
-
-
-class StoredGit(GitFacts):
-    """A commit history as stored (git_to_blob), decoded on first use: what a scan read
-    for an incremental scan carries. It pickles as the blob, is written back as the same
-    blob, and equals (and hashes as) the GitFacts it decodes to; most reused scans never
-    need the commits (their signals are kept when the as-of is unchanged)."""
-
-    def __init__(self, blob: bytes) -> None:  # not GitFacts' fields: they are decoded
-        object.__setattr__(self, "_blob", blob)
-        object.__setattr__(self, "_facts", None)
-
-    @property
-    def blob(self) -> bytes:
-        blob: bytes = self.__dict__["_blob"]
-        return blob
-
-    def decoded(self) -> GitFacts:
-        facts: GitFacts | None = self.__dict__["_facts"]
-        if facts is None:
-            facts = _decode_git(self.blob)
-            object.__setattr__(self, "_facts", facts)
-        return facts
-
-    @property
-    def available(self) -> bool:
-        return self.decoded().available
-
-    @property
-    def reason(self) -> str:
-        return self.decoded().reason
-
-    @property
-    def head(self) -> str | None:
-        return self.decoded().head
-
-    @property
-    def commits(self) -> tuple[tuple[int, str], ...]:
-        return self.decoded().commits
-
-    @property
-    def tags(self) -> tuple[str, ...]:
-        return self.decoded().tags
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, StoredGit):
-            return self.blob == other.blob or self.decoded() == other.decoded()
-        if isinstance(other, GitFacts):
-            return self.decoded() == other
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self.decoded())
-
-    def __repr__(self) -> str:
-        return repr(self.decoded())
-
-    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
-        return StoredGit, (self.blob,)

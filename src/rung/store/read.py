@@ -17,6 +17,7 @@ from rung.assess.risk import RiskResult
 from rung.assess.service import ServiceScan, StoredRow
 from rung.assess.stability import StabilityState
 from rung.checks.base import Finding
+from rung.collect.gitblob import StoredGit, git_from_blob
 from rung.errors import StorageError
 from rung.incremental import PreviousScans
 from rung.model.loader import LoadedModel, model_from_document
@@ -206,7 +207,7 @@ def load_reusable(conn: Connection, snapshot_id: int, out: PreviousScans) -> Non
     """The scans of one snapshot for an incremental scan, in name order, into `out`:
     equal to what load_scans reads, with their rows (also in each scan's `stored`): the
     next snapshot copies from them (rung.store.write). Catalog entries and commit
-    histories stay as stored until used (PreviousScans, codec.StoredGit)."""
+    histories stay as stored until used (PreviousScans, gitblob.StoredGit)."""
     rows = conn.execute(
         select(*_REUSABLE).where(ServiceRow.snapshot_id == snapshot_id).order_by(ServiceRow.name)
     ).all()
@@ -221,7 +222,7 @@ def load_reusable(conn: Connection, snapshot_id: int, out: PreviousScans) -> Non
             signals=json.loads(row.signals),
             stack=json.loads(row.stack),
             notes=tuple(json.loads(row.notes)),
-            git=None if blob is None else codec.StoredGit(blob),
+            git=None if blob is None else StoredGit(blob),
             cache_key=row.cache_key,
             reused=row.reused,
             stored=StoredRow(snapshot_id, row.id),
@@ -245,7 +246,7 @@ def _scan(row: Row[Any], findings: dict[str, Finding]) -> ServiceScan:
         signals=json.loads(row.signals),
         stack=json.loads(row.stack),
         notes=tuple(json.loads(row.notes)),
-        git=codec.git_from_blob(row.git),
+        git=git_from_blob(row.git),
         cache_key=row.cache_key,
         reused=row.reused,
     )

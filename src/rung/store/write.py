@@ -29,6 +29,7 @@ from rung import __version__
 from rung.assess.levels import AreaResult, Override
 from rung.assess.service import ServiceAssessment
 from rung.checks.base import Finding
+from rung.collect.gitblob import git_to_blob
 from rung.incremental import PreviousScans
 from rung.model.loader import LoadedModel, model_document
 from rung.scanner import ScanResult
@@ -179,7 +180,7 @@ def _service_values(snapshot_id: int, a: ServiceAssessment, judged: _Judged) -> 
         "signals": codec.mapping_to_json(scan.signals),
         "stack": codec.mapping_to_json(scan.stack),
         "notes": codec.dumps(codec.scrubbed(list(scan.notes))),
-        "git": codec.git_blob(scan.git),
+        "git": git_to_blob(scan.git),
         "profile": a.profile,
         "achieved": a.achieved,
         "required": a.required,
