@@ -450,9 +450,16 @@ def _chart_dependencies(text: str) -> list[str]:
 
 
 def datastores(facts: ServiceFacts) -> list[str]:
+    """Datastores from dependencies and images; found once per service (the stack facts
+    and the data.migrations check both ask)."""
+    key = ("stack.datastores", facts.root, facts.dependencies)
+    return list(facts.file_index.memo(key, lambda: _datastores(facts)))
+
+
+def _datastores(facts: ServiceFacts) -> tuple[str, ...]:
     found = _matched(facts.dependencies, "datastores")
     found.update(s for s in map(_image_store, _config_images(facts)) if s)
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 _K8S_EXTS = frozenset({"yml", "yaml"})
