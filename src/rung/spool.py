@@ -13,7 +13,8 @@ one object per distinct result): the spool keeps each once, in memory, and a ser
 record names them by number, so it is small and quick to read. A scan that is in memory
 anyway (a reused scan, made of the previous snapshot's scan that an incremental scan
 holds: `add(..., scan_in_memory=True)`) is kept by reference as well: its record holds
-only the assessment.
+only the assessment. Findings are spooled as the rows the store writes (`finding_rows`:
+strings, encoded while the scan runs), so writing the snapshot copies them as they are.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ from typing import IO, Any, NamedTuple, overload
 
 from rung.assess.levels import AreaResult
 from rung.assess.service import ServiceAssessment, ServiceScan
-from rung.checks.base import Evidence, Finding, Status
+from rung.checks.base import Finding
+from rung.store.codec import evidence_to_json, finding_from_row
 
 
 class Brief(NamedTuple):
@@ -66,10 +68,7 @@ class Spool(Sequence[ServiceAssessment]):
             part = len(self._scans)
             self._scans.append(scan)
         else:
-            findings = [
-                (cid, f.status, f.message, [(e.path, e.line, e.message) for e in f.evidence])
-                for cid, f in scan.findings.items()
-            ]  # plain tuples: a frozen dataclass pickles through a slow generic __getstate__
+            findings = finding_rows(scan.findings)  # plain strings: quick to pickle and store
             fields = (scan.service, scan.head, scan.signals, scan.stack, scan.notes, scan.git)
             keys = (scan.cache_key, scan.reused, scan.stored)
             part = (fields, findings, keys)
@@ -138,7 +137,9 @@ class Spool(Sequence[ServiceAssessment]):
             yield self._load(off, n)
 
 
-def _scan(fields: tuple[Any, ...], findings: _Compact, keys: tuple[Any, ...]) -> ServiceScan:
+def _scan(
+    fields: tuple[Any, ...], findings: list[FindingRow], keys: tuple[Any, ...]
+) -> ServiceScan:
     service, head, signals, stack, notes, git = fields
     return ServiceScan(
         service=service,
@@ -154,26 +155,32 @@ def _scan(fields: tuple[Any, ...], findings: _Compact, keys: tuple[Any, ...]) ->
     )
 
 
-_Compact = list[tuple[str, Status, str, list[tuple[str, int | None, str]]]]
+FindingRow = tuple[str, str, str, str]  # check id, status, message, evidence JSON
+
+
+def finding_rows(findings: Mapping[str, Finding]) -> list[FindingRow]:
+    """A scan's findings as the store writes them. A spooled scan keeps them in this form
+    (encoded while the scan runs, not while the snapshot is written)."""
+    if isinstance(findings, _Findings):
+        return findings.rows
+    return [
+        (cid, str(f.status), f.message, evidence_to_json(f.evidence)) for cid, f in findings.items()
+    ]
 
 
 class _Findings(Mapping[str, Finding]):
-    """A spooled service's findings, made into Finding objects on first use (storing a
-    reused scan copies its stored rows and never looks at them)."""
+    """A spooled service's findings: kept as rows (finding_rows), made into Finding
+    objects on first use (storing a scan writes the rows as they are)."""
 
-    __slots__ = ("_compact", "_made")
+    __slots__ = ("_made", "rows")
 
-    def __init__(self, compact: _Compact) -> None:
-        self._compact: _Compact | None = compact
+    def __init__(self, rows: list[FindingRow]) -> None:
+        self.rows = rows
         self._made: dict[str, Finding] | None = None
 
     def _findings(self) -> dict[str, Finding]:
         if self._made is None:
-            self._made = {
-                cid: Finding(cid, status, message, tuple(Evidence(*e) for e in evidence))
-                for cid, status, message, evidence in self._compact or ()
-            }
-            self._compact = None
+            self._made = {row[0]: finding_from_row(*row) for row in self.rows}
         return self._made
 
     def __getitem__(self, key: str) -> Finding:
@@ -183,7 +190,7 @@ class _Findings(Mapping[str, Finding]):
         return iter(self._findings())
 
     def __len__(self) -> int:
-        return len(self._compact) if self._compact is not None else len(self._findings())
+        return len(self.rows)
 
     def __eq__(self, other: object) -> bool:
         return dict(self._findings()) == other if isinstance(other, Mapping) else NotImplemented

@@ -33,7 +33,7 @@ from rung.collect.gitblob import git_to_blob
 from rung.incremental import PreviousScans
 from rung.model.loader import LoadedModel, model_document
 from rung.scanner import ScanResult
-from rung.spool import reused_count
+from rung.spool import finding_rows, reused_count
 from rung.store import codec
 from rung.store.engine import write_transaction
 from rung.store.schema import (
@@ -196,10 +196,7 @@ def _service_values(snapshot_id: int, a: ServiceAssessment, judged: _Judged) -> 
 
 
 def _finding_rows(pk: int, findings: Mapping[str, Finding]) -> list[Row]:
-    return [
-        (pk, cid, str(f.status), f.message, codec.evidence_to_json(f.evidence))
-        for cid, f in findings.items()
-    ]
+    return [(pk, *row) for row in finding_rows(findings)]
 
 
 # the child tables' columns, in the order of the rows made here
