@@ -186,3 +186,23 @@ def walk_descriptors(
 
 def is_descriptor(path: str) -> bool:
     return posixpath.basename(path).lower() in DESCRIPTOR_NAMES
+
+
+# Where a descriptor name may end a path, in NUL-separated paths: a superset of the
+# descriptors (a longer base name, or one `lower()` would not map to a name; each is
+# checked with is_descriptor), found in one search instead of a test per path.
+_NAME_AT_END = re.compile(
+    "(?:" + "|".join(map(re.escape, sorted(DESCRIPTOR_NAMES))) + ")(?=\\0)", re.IGNORECASE
+)
+
+
+def descriptor_paths(paths: Sequence[str]) -> list[str]:
+    """The paths of `paths` that are descriptors (is_descriptor), in order."""
+    joined = "\0".join(paths) + "\0"
+    out = []
+    for match in _NAME_AT_END.finditer(joined):
+        start = joined.rfind("\0", 0, match.start()) + 1
+        path = joined[start : match.end()]
+        if is_descriptor(path):
+            out.append(path)
+    return out

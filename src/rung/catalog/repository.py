@@ -16,11 +16,11 @@ import os
 import posixpath
 from dataclasses import dataclass, field
 
-from rung.catalog.descriptors import FoundComponent, RepoFiles, is_descriptor, walk_descriptors
+from rung.catalog.descriptors import FoundComponent, RepoFiles, descriptor_paths, walk_descriptors
 from rung.catalog.entity import Service, ServiceSource
 from rung.catalog.infer import infer_roots, service_names
 from rung.catalog.repos import origin_url
-from rung.collect.files import is_vendored, tracked_files
+from rung.collect.files import not_vendored, tracked_files
 from rung.collect.gitcmd import GitError
 
 
@@ -72,7 +72,7 @@ def _described(scan: RepoScan, files: list[str]) -> list[Service]:
     def report(key: str, line: int | None, message: str, fatal: bool) -> None:
         scan.warnings.append(f"{scan.where(key, line)}: {message}")
 
-    starts = [f for f in files if is_descriptor(f)]
+    starts = descriptor_paths(files)
     found = walk_descriptors(RepoFiles(scan.path, files), starts, report)
     tracked = frozenset(files)
     services: dict[str, Service] = {}
@@ -107,7 +107,7 @@ def scan_repository(path: str) -> RepoScan:
     """Services and warnings of the repository at `path` (absolute). Never raises."""
     scan = RepoScan(path=path, name=os.path.basename(path.rstrip(os.sep)), url=origin_url(path))
     try:
-        files = [f for f in tracked_files(path) if not is_vendored(f)]
+        files = not_vendored(tracked_files(path))
     except GitError as exc:
         scan.warnings.append(f"{path}: cannot list tracked files ({exc}): one service assumed")
         scan.services = inferred(scan, ["."])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import stat
 from collections import Counter
 from dataclasses import dataclass, field
@@ -34,6 +35,20 @@ class FileIndex:
 
 def is_vendored(path: str) -> bool:
     return any(part in VENDORED_DIRS for part in path.split("/")[:-1])
+
+
+# A folder named like a vendored tree anywhere in NUL-separated paths.
+_VENDORED_FOLDER = re.compile(
+    "(?:\\A|[/\\0])(?:" + "|".join(map(re.escape, sorted(VENDORED_DIRS))) + ")/"
+)
+
+
+def not_vendored(paths: list[str]) -> list[str]:
+    """`paths` without the vendored ones (is_vendored), in order. One search of all of
+    them answers for the usual repository, which vendors nothing."""
+    if _VENDORED_FOLDER.search("\0".join(paths)) is None:
+        return paths
+    return [p for p in paths if not is_vendored(p)]
 
 
 def _inside(root_real: str, path: str, dirs: dict[str, bool] | None = None) -> bool:
