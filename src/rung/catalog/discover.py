@@ -74,15 +74,10 @@ def unique_names(services: Iterable[Service], warnings: list[str]) -> list[Servi
 
 
 def _read_all(repos: Sequence[str], scan: Callable[[str], RepoScan]) -> list[RepoScan]:
-    """Each repository's services, a few at a time: the work is git processes and file
-    reads, so threads overlap it (the order of `repos` is kept)."""
-    import concurrent.futures as cf
-    import os
-
-    if len(repos) < 4:
-        return [scan(r) for r in repos]
-    with cf.ThreadPoolExecutor(min(8, 2 * (os.cpu_count() or 1))) as pool:
-        return list(pool.map(scan, repos))
+    """Each repository's services, one after the other: reading a repository is Python
+    work now (its index, descriptors and config are read in-process, not by git), which
+    threads would only slow down by taking turns on the interpreter lock."""
+    return [scan(r) for r in repos]
 
 
 def discover(
