@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 
 from rung.assess.service import ServiceScan
+from rung.catalog.cache import DiscoveryCache
+from rung.catalog.discover import discover
 from rung.checks.base import Status
 from rung.cli.main import main
 from rung.demo.generator import DemoPortfolio, generate_portfolio
@@ -88,6 +90,30 @@ def test_dask_cluster_and_pool_give_the_same_report(
     assert report(scan(portfolio, model, executor=dask_address)) == pool_report
     dask_scheme = "dask://" + dask_address.removeprefix("tcp://")
     assert report(scan(portfolio, model, executor=dask_scheme)) == pool_report
+
+
+def test_discovery_on_the_workers_gives_the_same_report_and_cache(
+    portfolio: DemoPortfolio,
+    model: LoadedModel,
+    pool_report: str,
+    dask_address: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """Big portfolios are discovered in chunks on the workers (small ones here): the
+    services, and what the discovery cache keeps of each repository, are the same."""
+    import rung.scanner as scanner
+
+    monkeypatch.setattr(scanner, "POOLED_DISCOVERY", 1)
+    monkeypatch.setattr(scanner, "DISCOVERY_CHUNK", 3)
+    here, there = (DiscoveryCache(str(tmp_path / f"{n}.json")) for n in ("here", "there"))
+    discover([str(portfolio.root)], cache=here)
+    pooled = scan(portfolio, model, jobs=2, discovery_cache=there)
+    assert report(pooled) == pool_report
+    assert there.hits == 0 and len(pooled.repositories) > 2 * scanner.DISCOVERY_CHUNK
+    cached = [json.loads((tmp_path / f"{n}.json").read_text()) for n in ("here", "there")]
+    assert cached[0] == cached[1] and len(cached[0]["repos"]) == len(pooled.repositories)
+    assert report(scan(portfolio, model, executor=dask_address)) == pool_report
 
 
 def flaky_task(repo: str, *args: Any) -> list[ServiceScan]:

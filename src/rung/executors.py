@@ -59,7 +59,8 @@ class Backend(Protocol):
     def recycle(self) -> None:
         """A task is stuck: stop using the workers that may hold it."""
 
-    def close(self, cancel: bool = False) -> None: ...
+    def close(self, cancel: bool = False) -> None:
+        """Stop the workers (killing them with `cancel`); again, it does nothing."""
 
 
 def _ignore_sigint() -> None:
@@ -133,6 +134,7 @@ class PoolBackend:
         self._shared = dict(shared or {})
         self._pool = self._new()
         self._retired: list[list[Any]] = []  # worker processes of retired pools
+        self._closed = False
 
     def _new(self) -> cf.ProcessPoolExecutor:
         return cf.ProcessPoolExecutor(
@@ -153,6 +155,9 @@ class PoolBackend:
         self._pool = self._new()
 
     def close(self, cancel: bool = False) -> None:
+        if self._closed:
+            return
+        self._closed = True
         for procs in self._retired:
             _kill(procs)
         if cancel:
@@ -227,6 +232,7 @@ class DaskBackend:
             raise ExecutorError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
         self.slots = 8 * max(1, sum(self._client.nthreads().values()))
         self._executor: cf.Executor = self._client.get_executor(pure=False)
+        self._closed = False
 
     def share(self, key: str) -> Any:
         """A Dask future of the value, sent to every worker once (Dask hands tasks the
@@ -245,6 +251,9 @@ class DaskBackend:
         return None
 
     def close(self, cancel: bool = False) -> None:
+        if self._closed:
+            return
+        self._closed = True
         try:
             self._executor.shutdown(wait=not cancel)
         finally:
@@ -317,8 +326,11 @@ def run_tasks(
     items: Iterable[tuple[K, tuple[Any, ...]]],
     *,
     timeout: float | None = None,
+    close: bool = True,
 ) -> Iterator[Outcome[K, R]]:
-    """`fn(*args)` for every (key, args) item, as outcomes in completion order."""
+    """`fn(*args)` for every (key, args) item, as outcomes in completion order. The
+    backend is closed at the end (with `close=False`, only when cancelled: the caller
+    has more tasks for it)."""
     queue = iter(items)
     running: dict[cf.Future[R], _Running[K]] = {}
     completed = False
@@ -337,7 +349,8 @@ def run_tasks(
             _fill(backend, fn, queue, running)
         completed = True
     finally:
-        backend.close(cancel=not completed)
+        if close or not completed:
+            backend.close(cancel=not completed)
 
 
 def _fill(

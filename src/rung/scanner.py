@@ -23,7 +23,10 @@ from rung.model.workspace import StabilitySettings
 from rung.spool import Spool
 
 if TYPE_CHECKING:
-    from rung.catalog.cache import DiscoveryCache
+    from rung.catalog.cache import DiscoveryCache, Read
+    from rung.catalog.discover import Reader
+    from rung.catalog.repository import RepoScan
+    from rung.executors import Backend
 
 
 @dataclass(frozen=True)
@@ -162,40 +165,44 @@ def run_scan(
 
     started = datetime.now(UTC).replace(microsecond=0)
     as_of = (as_of or started).astimezone(UTC)
-    found = discover(paths, catalog=catalog, cache=discovery_cache)
-    by_repo = found.by_repository()
-    check_ids = default_registry().with_checks(custom_checks(model.model.checks)).ids()
-    suite = check_suite_version(check_ids)
-    tracker = _Tracker(progress, len(by_repo), sum(len(v) for v in by_repo.values()))
-    assessor = PortfolioAssessor(
-        model.model,
-        (s for svcs in by_repo.values() for s in svcs),
-        policy=policy,
-        profile=profile,
-        overrides=overrides,
-        previous=previous_states,
-        stability=stability or DEFAULT_STABILITY,
-    )
-    spool = Spool()  # each service is assessed as it arrives and kept on disk
-    reused = 0
-    if previous:
-        for scan in _reuse_unchanged(by_repo, previous, model.hash, suite, as_of, live, jobs):
-            spool.add(assessor.assess(scan), scan_in_memory=True)  # made of `previous`
-            reused += 1
-    tracker.advance(tracker.repos_total - len(by_repo), reused)
-    spec = RepoSpec(model.model, as_of, live, model.hash, suite, tuple(check_ids))
-    for scans in _collect(by_repo, spec, tracker, task, executor, jobs, task_timeout):
-        for scan in scans:
-            spool.add(assessor.assess(scan))
-    return ScanResult(
-        model=model,
-        as_of=as_of,
-        started_at=started,
-        finished_at=datetime.now(UTC).replace(microsecond=0),
-        assessments=spool,
-        warnings=tuple(found.warnings) + tuple(model.warnings),
-        repositories=tuple(found.repositories),
-    )
+    with _Workers(executor, jobs, task_timeout, model.model) as workers:
+        reader = _discovery_reader(workers)
+        found = discover(paths, catalog=catalog, cache=discovery_cache, reader=reader)
+        by_repo = found.by_repository()
+        check_ids = default_registry().with_checks(custom_checks(model.model.checks)).ids()
+        suite = check_suite_version(check_ids)
+        tracker = _Tracker(progress, len(by_repo), sum(len(v) for v in by_repo.values()))
+        assessor = PortfolioAssessor(
+            model.model,
+            (s for svcs in by_repo.values() for s in svcs),
+            policy=policy,
+            profile=profile,
+            overrides=overrides,
+            previous=previous_states,
+            stability=stability or DEFAULT_STABILITY,
+        )
+        spool = Spool()  # each service is assessed as it arrives and kept on disk
+        reused = 0
+        if previous:
+            for scan in _reuse_unchanged(
+                by_repo, previous, model.hash, suite, as_of, live, workers.jobs
+            ):
+                spool.add(assessor.assess(scan), scan_in_memory=True)  # made of `previous`
+                reused += 1
+        tracker.advance(tracker.repos_total - len(by_repo), reused)
+        spec = RepoSpec(model.model, as_of, live, model.hash, suite, tuple(check_ids))
+        for scans in _collect(by_repo, spec, tracker, task, workers):
+            for scan in scans:
+                spool.add(assessor.assess(scan))
+        return ScanResult(
+            model=model,
+            as_of=as_of,
+            started_at=started,
+            finished_at=datetime.now(UTC).replace(microsecond=0),
+            assessments=spool,
+            warnings=tuple(found.warnings) + tuple(model.warnings),
+            repositories=tuple(found.repositories),
+        )
 
 
 @dataclass(frozen=True)
@@ -260,30 +267,87 @@ def _reuse_unchanged(
     return out
 
 
+class _Workers:
+    """The executor's backend (rung.executors), opened when first needed and shared by
+    discovery and collection, so that a pool's processes start once per scan."""
+
+    def __init__(
+        self, executor: str | None, jobs: int | None, timeout: float | None, model: Model
+    ) -> None:
+        self.executor, self.jobs, self.timeout, self.model = executor, jobs, timeout, model
+        self.local = executor in (None, "", "local")
+        self._backend: Backend | None = None
+
+    @property
+    def parallel(self) -> bool:
+        return not self.local or (self.jobs or os.cpu_count() or 1) > 1
+
+    def backend(self, tasks: int) -> Backend:
+        """The backend; opened for `tasks` tasks (one task runs in this process)."""
+        if self._backend is None:
+            from rung.executors import open_backend
+
+            workers = 1 if self.local and tasks == 1 else self.jobs
+            self._backend = open_backend(
+                self.executor, workers, timeout=self.timeout, shared={"model": self.model}
+            )
+        return self._backend
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._backend is not None:
+            self._backend.close()
+
+
+POOLED_DISCOVERY = 64  # fewer repositories to read than this: discovery reads them here
+DISCOVERY_CHUNK = 16  # repositories per discovery task
+
+
+def _discovery_reader(workers: _Workers) -> Reader:
+    """How discovery reads the repositories its cache does not know: in chunks on the
+    workers when there are many (reading one is a few milliseconds of Python), else
+    here. A chunk whose task fails is read here."""
+    from rung.catalog.cache import read_recorded
+
+    def read(repos: Sequence[str]) -> list[tuple[RepoScan, list[Read]]]:
+        if len(repos) < POOLED_DISCOVERY or not workers.parallel:
+            return read_recorded(repos)
+        from rung.executors import run_tasks
+
+        step = DISCOVERY_CHUNK
+        chunks = [list(repos[i : i + step]) for i in range(0, len(repos), step)]
+        backend = workers.backend(len(chunks))
+        done: dict[int, list[tuple[RepoScan, list[Read]]]] = {}
+        items = ((i, (chunk,)) for i, chunk in enumerate(chunks))
+        for outcome in run_tasks(backend, read_recorded, items, close=False):
+            done[outcome.key] = outcome.result or read_recorded(chunks[outcome.key])
+        return [found for i in range(len(chunks)) for found in done[i]]
+
+    return read
+
+
 def _collect(
     by_repo: dict[str, list[Service]],
     spec: RepoSpec,
     tracker: _Tracker,
     task: RepoTask,
-    executor: str | None,
-    jobs: int | None,
-    timeout: float | None,
+    workers: _Workers,
 ) -> Iterator[list[ServiceScan]]:
-    """Run one task per repository on the chosen executor and yield each repository's
-    scans as they complete; failures become unknowns."""
+    """Run one task per repository on the workers and yield each repository's scans as
+    they complete; failures become unknowns."""
     if not by_repo:
         return
-    from rung.executors import open_backend, run_tasks
+    from rung.executors import run_tasks
 
-    local = executor in (None, "", "local")
-    workers = 1 if local and len(by_repo) == 1 else jobs
-    backend = open_backend(executor, workers, timeout=timeout, shared={"model": spec.model})
+    backend = workers.backend(len(by_repo))
     model = backend.share("model")  # sent to each worker once, not with every task
     items = (
         (repo, (repo, svcs, model, spec.as_of, spec.live, spec.model_hash, spec.suite))
         for repo, svcs in by_repo.items()
     )
-    for outcome in run_tasks(backend, task, items, timeout=timeout):
+    for outcome in run_tasks(backend, task, items, timeout=workers.timeout, close=False):
         services = by_repo[outcome.key]
         if outcome.error is not None or outcome.result is None:
             reason = outcome.error or "scan failed: no result"

@@ -54,6 +54,24 @@ def _fields(st: os.stat_result | None) -> Stat:
     return [st.st_mode, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
+Read = tuple[str, Stat]  # a file discovery read (absolute path), and its lstat before
+
+
+def read_recorded(repos: Sequence[str]) -> list[tuple[RepoScan, list[Read]]]:
+    """`scan_repository` of each of `repos`, with the files each one read (for
+    DiscoveryCache.remember). Plain data in and out: a worker process can run it."""
+    out = []
+    for repo in repos:
+        token = READS.set([])
+        try:
+            found = scan_repository(repo)
+            reads = [(path, _fields(st)) for path, st in READS.get() or []]
+        finally:
+            READS.reset(token)
+        out.append((found, reads))
+    return out
+
+
 def _outer() -> list[Any]:
     """What every entry depends on besides its repository: rung and the global configs."""
     return [FORMAT, __version__, [_stat(p) for p in global_configs()]]
@@ -90,7 +108,8 @@ def _scan_from_dict(data: dict[str, Any]) -> RepoScan:
 
 class DiscoveryCache:
     """Discovery results by repository path; `scan(path)` is `scan_repository(path)`,
-    from the cache when nothing it depends on changed. Thread-safe for distinct paths."""
+    from the cache when nothing it depends on changed (`cached` then `remember` are its
+    two halves, for repositories read elsewhere)."""
 
     def __init__(self, path: str | None, *, refresh: bool = False) -> None:
         self.path = path
@@ -98,6 +117,7 @@ class DiscoveryCache:
         self.entries: dict[str, dict[str, Any]] = {} if refresh else self._load()
         self.hits = 0
         self.dirty = refresh  # an entry was added, replaced or dropped
+        self._before: dict[str, list[list[Any]]] = {}  # repo -> its .git files, when looked up
 
     def _load(self) -> dict[str, dict[str, Any]]:
         if self.path is None:
@@ -113,8 +133,18 @@ class DiscoveryCache:
         return repos if isinstance(repos, dict) else {}
 
     def scan(self, repo: str) -> RepoScan:
+        found = self.cached(repo)
+        if found is None:
+            found, reads = read_recorded([repo])[0]
+            self.remember(repo, found, reads)
+        return found
+
+    def cached(self, repo: str) -> RepoScan | None:
+        """The cached discovery of `repo`, or None: then read it (read_recorded, here or
+        in a worker) and hand the result to `remember`."""
         git_dir = os.path.join(repo, ".git")
         before = [[name, _stat(os.path.join(git_dir, name))] for name in _GIT_FILES]
+        self._before[repo] = before
         entry = self.entries.get(repo)
         if entry is not None and self._unchanged(repo, entry, before):
             try:
@@ -124,16 +154,13 @@ class DiscoveryCache:
             if found is not None:
                 self.hits += 1
                 return found
-        token = READS.set([])
-        try:
-            found = scan_repository(repo)
-            reads = READS.get() or []
-        finally:
-            READS.reset(token)
+        return None
+
+    def remember(self, repo: str, found: RepoScan, reads: Sequence[Read]) -> None:
+        """Keep what `read_recorded` found for `repo` (after `cached(repo)` said None)."""
         self.dirty = True
         self.entries.pop(repo, None)
-        self._keep(repo, found, before, reads)
-        return found
+        self._keep(repo, found, self._before.pop(repo), reads)
 
     def _unchanged(self, repo: str, entry: dict[str, Any], before: list[list[Any]]) -> bool:
         if entry.get("git") != before:
@@ -151,7 +178,7 @@ class DiscoveryCache:
         repo: str,
         found: RepoScan,
         before: list[list[Any]],
-        reads: Iterable[tuple[str, os.stat_result | None]],
+        reads: Sequence[Read],
     ) -> None:
         git_dir = _stat(os.path.join(repo, ".git"))
         if before[0][1] is None or git_dir is None or not stat.S_ISDIR(git_dir[0]):
@@ -161,7 +188,7 @@ class DiscoveryCache:
             rel = os.path.relpath(path, repo)
             if rel.startswith(".."):
                 return  # a read outside the repository: not cached
-            files.append([rel, _fields(st)])
+            files.append([rel, st])
         data = _scan_to_dict(found)
         try:
             text = json.dumps(data)

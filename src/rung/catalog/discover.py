@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from rung.catalog.cache import DiscoveryCache
+from rung.catalog.cache import DiscoveryCache, Read, read_recorded
 from rung.catalog.central import CentralMerge, load_central
 from rung.catalog.entity import Service
 from rung.catalog.repos import find_repositories
@@ -73,27 +73,43 @@ def unique_names(services: Iterable[Service], warnings: list[str]) -> list[Servi
     return sorted(out, key=lambda s: (s.name, s.repo_path, s.root))
 
 
-def _read_all(repos: Sequence[str], scan: Callable[[str], RepoScan]) -> list[RepoScan]:
-    """Each repository's services, one after the other: reading a repository is Python
-    work now (its index, descriptors and config are read in-process, not by git), which
-    threads would only slow down by taking turns on the interpreter lock."""
-    return [scan(r) for r in repos]
+Reader = Callable[[Sequence[str]], Sequence[tuple[RepoScan, Sequence[Read]]]]
+"""Reads repositories: `read_recorded` here, or the same on worker processes."""
+
+
+def _read_all(repos: Sequence[str], cache: DiscoveryCache | None, reader: Reader) -> list[RepoScan]:
+    """Each repository's services: from the cache, else read by `reader` (all at once,
+    so that it may share them out)."""
+    found: dict[str, RepoScan] = {}
+    for repo in repos:
+        hit = cache.cached(repo) if cache is not None else None
+        if hit is not None:
+            found[repo] = hit
+    misses = [r for r in repos if r not in found]
+    for repo, (scan, reads) in zip(misses, reader(misses), strict=True):
+        if cache is not None:
+            cache.remember(repo, scan, reads)
+        found[repo] = scan
+    return [found[r] for r in repos]
 
 
 def discover(
-    paths: Sequence[str], *, catalog: str | None = None, cache: DiscoveryCache | None = None
+    paths: Sequence[str],
+    *,
+    catalog: str | None = None,
+    cache: DiscoveryCache | None = None,
+    reader: Reader = read_recorded,
 ) -> Discovery:
     """Services of the repositories under `paths` (and of the central `catalog`, if given);
-    with `cache`, unchanged repositories are not read again (rung.catalog.cache).
+    with `cache`, unchanged repositories are not read again (rung.catalog.cache);
+    `reader` reads the others (in this process by default: rung.scanner hands it a pool).
 
     Raises ConfigError for a path that does not exist and for an unusable catalog file;
     problems inside repositories are warnings.
     """
     central = load_central(catalog) if catalog else None
     repos = find_repositories(paths)
-    scans = dict(
-        zip(repos, _read_all(repos, cache.scan if cache else scan_repository), strict=True)
-    )
+    scans = dict(zip(repos, _read_all(repos, cache, reader), strict=True))
     if cache is not None:
         cache.save(repos)
     catalog_warnings: list[str] = []
