@@ -99,7 +99,7 @@ def scan(
     with long_lived():  # what the scan starts from lives until it ends
         ws = load_ws(config)
         ref = model_ref or ws.model or "microservices"
-        model = load_model(ref, cache=os.path.dirname(cache), refresh=full)
+        model = load_model(ref, cache=os.path.dirname(cache))
         policy = effective_policy(model.model, ws)
         profile = profile or ws.profile
         now = datetime.now(UTC).replace(microsecond=0)

@@ -67,11 +67,10 @@ def load_model(
     *,
     registry: Registry | None = None,
     cache: str | None = None,
-    refresh: bool = False,
 ) -> LoadedModel:
     """Load a built-in model by id, or a model file by path; validate check ids.
-    `cache`: a folder where the validated model is kept for the next load (ModelCache);
-    `refresh`: load it from its text all the same (and keep it)."""
+    `cache`: a folder where the validated model is kept for the next load (ModelCache:
+    an entry is used only when it is exactly what loading the text again would give)."""
     path = Path(ref)
     if path.suffix in (".yaml", ".yml") or path.exists():
         try:
@@ -84,7 +83,7 @@ def load_model(
     if cache is None:
         return load_model_text(text, source, registry=registry)
     kept = ModelCache(cache, text, source)
-    loaded = None if refresh else kept.load(registry)
+    loaded = kept.load(registry)
     if loaded is None:
         loaded = load_model_text(text, source, registry=registry)
         kept.save(loaded)
