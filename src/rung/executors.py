@@ -18,14 +18,17 @@ The process pool keeps two tasks per worker in flight, so a worker that finishes
 starts the next at once instead of waiting for the parent to take the result and submit
 more. With a timeout it keeps one per worker: a task then starts when it is submitted,
 which is when its deadline starts; the parent abandons a late task and kills its pool's
-workers at the end (a fresh pool takes the next tasks). Dask keeps several tasks per
-worker thread in flight (the scheduler round trip would otherwise idle the workers), so
-the timeout runs on the worker from the task's real start (`call_with_timeout`).
+workers at the end (a fresh pool takes the next tasks). Dask sends tasks in batches
+(one Dask task costs about as much as scanning a small repository) and keeps several
+per worker thread in flight (the scheduler round trip would otherwise idle the
+workers), so the timeout runs on the worker from each task's real start
+(`call_with_timeout`).
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import os
 import signal
 import time
@@ -55,6 +58,9 @@ class Backend(Protocol):
 
     def share(self, key: str) -> Any:
         """What to pass to tasks for the shared value `key` (see open_backend)."""
+
+    def flush(self) -> None:
+        """Send what `submit` may still hold back (a partial batch)."""
 
     def recycle(self) -> None:
         """A task is stuck: stop using the workers that may hold it."""
@@ -112,6 +118,9 @@ class InlineBackend:
             fut.set_exception(exc)
         return fut
 
+    def flush(self) -> None:
+        return None
+
     def recycle(self) -> None:
         return None
 
@@ -148,6 +157,9 @@ class PoolBackend:
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]:
         return self._pool.submit(fn, *args)
+
+    def flush(self) -> None:
+        return None
 
     def recycle(self) -> None:
         self._retired.append(_workers(self._pool))
@@ -210,14 +222,33 @@ def call_with_timeout(timeout: float, fn: Callable[..., R], *args: Any) -> R:
     return result
 
 
+def call_batch(
+    fn: Callable[..., Any], batch: list[tuple[Any, ...]], timeout: float | None
+) -> list[tuple[bool, Any]]:
+    """`fn(*args)` for each args of `batch`, on a worker: (True, result) or (False, the
+    exception) per item; with `timeout`, each item is timed on its own (call_with_timeout)."""
+    out: list[tuple[bool, Any]] = []
+    for args in batch:
+        try:
+            value = fn(*args) if timeout is None else call_with_timeout(timeout, fn, *args)
+            out.append((True, value))
+        except Exception as exc:  # handed to that item's future
+            out.append((False, exc))
+    return out
+
+
 class DaskBackend:
-    """An existing Dask distributed scheduler. Several tasks per worker thread are in
-    flight (the scheduler round trip between tasks would otherwise idle the workers), so
-    a timeout is enforced on the worker, from the task's real start (call_with_timeout);
-    a stuck task is abandoned there and the scan goes on."""
+    """An existing Dask distributed scheduler. Tasks travel in batches of `BATCH` (each
+    Dask task costs milliseconds of scheduling and transfer, as much as scanning a small
+    repository) and several batches per worker thread are in flight (the scheduler round
+    trip between them would otherwise idle the workers). Each item keeps its own future,
+    result or exception, so batching shows nowhere else; a timeout is enforced on the
+    worker for each item, from its real start (call_with_timeout): a stuck task is
+    abandoned there and the scan goes on."""
 
     name = "dask"
     enforces_timeout = False  # the worker does
+    BATCH = 8
 
     def __init__(
         self, address: str, timeout: float | None = None, shared: Mapping[str, Any] | None = None
@@ -230,8 +261,9 @@ class DaskBackend:
             self._client: Any = distributed.Client(address, timeout=30, set_as_default=False)
         except (OSError, TimeoutError) as exc:
             raise ExecutorError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
-        self.slots = 8 * max(1, sum(self._client.nthreads().values()))
+        self.slots = 8 * self.BATCH * max(1, sum(self._client.nthreads().values()))
         self._executor: cf.Executor = self._client.get_executor(pure=False)
+        self._pending: dict[Callable[..., Any], list[tuple[tuple[Any, ...], cf.Future[Any]]]] = {}
         self._closed = False
 
     def share(self, key: str) -> Any:
@@ -243,9 +275,24 @@ class DaskBackend:
         return self._scattered[key]
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> cf.Future[Any]:
-        if self._timeout is not None:
-            return self._executor.submit(call_with_timeout, self._timeout, fn, *args)
-        return self._executor.submit(fn, *args)
+        fut: cf.Future[Any] = cf.Future()
+        batch = self._pending.setdefault(fn, [])
+        batch.append((args, fut))
+        if len(batch) == self.BATCH:
+            self._send(fn)
+        return fut
+
+    def flush(self) -> None:
+        for fn in list(self._pending):
+            self._send(fn)
+
+    def _send(self, fn: Callable[..., Any]) -> None:
+        batch = self._pending.pop(fn, [])
+        if not batch:
+            return
+        futures = [f for _, f in batch]
+        sent = self._executor.submit(call_batch, fn, [a for a, _ in batch], self._timeout)
+        sent.add_done_callback(lambda done: _settle(done, futures))
 
     def recycle(self) -> None:
         return None
@@ -254,10 +301,30 @@ class DaskBackend:
         if self._closed:
             return
         self._closed = True
+        for batch in self._pending.values():
+            for _, fut in batch:
+                fut.cancel()
+        self._pending.clear()
         try:
             self._executor.shutdown(wait=not cancel)
         finally:
             self._client.close()
+
+
+def _settle(done: cf.Future[list[tuple[bool, Any]]], futures: list[cf.Future[Any]]) -> None:
+    """Hand a batch's outcome to its items' futures (in a Dask client thread)."""
+    try:
+        outcomes = done.result()
+    except BaseException as exc:  # the batch as a whole failed or was cancelled
+        outcomes = [(False, exc)] * len(futures)
+    for fut, (ok, value) in zip(futures, outcomes, strict=True):
+        if fut.done():
+            continue  # cancelled meanwhile
+        with contextlib.suppress(cf.InvalidStateError):
+            if ok:
+                fut.set_result(value)
+            else:
+                fut.set_exception(value)
 
 
 def import_distributed(address: str) -> Any:
@@ -362,9 +429,10 @@ def _fill(
     while len(running) < backend.slots:
         item = next(queue, None)
         if item is None:
-            return
+            break
         key, args = item
         running[_submit(backend, fn, args)] = _Running(key, args)
+    backend.flush()
 
 
 def _submit(backend: Backend, fn: Callable[..., R], args: tuple[Any, ...]) -> cf.Future[R]:
