@@ -16,7 +16,7 @@ from rung.assess.portfolio import PortfolioAssessor
 from rung.assess.service import ServiceAssessment, ServiceScan
 from rung.assess.stability import DEFAULT_STABILITY, StabilityState
 from rung.catalog.entity import Service
-from rung.checks.base import Finding, Status
+from rung.checks.base import CheckSpec, Finding, Status
 from rung.model.loader import LoadedModel
 from rung.model.schema import Model, RiskPolicy
 from rung.model.workspace import StabilitySettings
@@ -62,8 +62,6 @@ def scan_repository(
     suite: str = "",
 ) -> list[ServiceScan]:
     """Collect and check every service of one repository. Picklable; returns plain data."""
-    from rung.checks.custom import custom_checks
-    from rung.checks.registry import default_registry
     from rung.checks.runner import run_checks
     from rung.collect.collector import collect_repository
     from rung.collect.files import under
@@ -74,8 +72,7 @@ def scan_repository(
     from rung.incremental import cache_key
 
     model = resolve(model)  # the model itself, or the executor's stand-in for it
-    registry = default_registry().with_checks(custom_checks(model.checks))
-    specs = list(registry)
+    specs = _check_specs(model)
     out: list[ServiceScan] = []
     for facts in collect_repository(repo_path, services, as_of, live=live):
         root = facts.service.root
@@ -103,6 +100,22 @@ def scan_repository(
             )
         )
     return out
+
+
+_SPECS: list[tuple[Model, list[CheckSpec]]] = []  # the last model's checks, in this process
+
+
+def _check_specs(model: Model) -> list[CheckSpec]:
+    """The checks `model` runs (built-ins and its custom checks), made once per model in
+    a process rather than for every repository."""
+    if _SPECS and _SPECS[0][0] is model:
+        return _SPECS[0][1]
+    from rung.checks.custom import custom_checks
+    from rung.checks.registry import default_registry
+
+    specs = list(default_registry().with_checks(custom_checks(model.checks)))
+    _SPECS[:] = [(model, specs)]
+    return specs
 
 
 def failed_scans(

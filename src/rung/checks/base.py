@@ -39,6 +39,11 @@ class Evidence:
     def to_json(self) -> dict[str, object]:
         return {"path": self.path, "line": self.line, "message": self.message}
 
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        # pickled as a call (results cross from workers by the thousand): a frozen slots
+        # dataclass otherwise pickles through a slower generic __getstate__
+        return Evidence, (self.path, self.line, self.message)
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -46,6 +51,9 @@ class Finding:
     status: Status
     message: str = ""
     evidence: tuple[Evidence, ...] = ()
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return Finding, (self.check_id, self.status, self.message, self.evidence)  # see Evidence
 
     def to_json(self) -> dict[str, object]:
         return {
