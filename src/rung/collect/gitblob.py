@@ -23,8 +23,10 @@ _DUMPS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 def git_to_blob(git: GitFacts | None) -> bytes | None:
     if git is None:
         return None
-    if isinstance(git, StoredGit):
-        return git.blob
+    return git.blob if isinstance(git, StoredGit) else _encode(git)
+
+
+def _encode(git: GitFacts) -> bytes:
     emails: dict[str, int] = {}
     who = [emails.setdefault(e, len(emails)) for _, e in git.commits]
     times = [t for t, _ in git.commits]
@@ -49,11 +51,7 @@ def git_from_blob(blob: bytes | None) -> GitFacts | None:
 
 def packed(git: GitFacts) -> StoredGit:
     """`git` in its compact form (itself when it is already)."""
-    if isinstance(git, StoredGit):
-        return git
-    blob = git_to_blob(git)
-    assert blob is not None
-    return StoredGit(blob, git)
+    return git if isinstance(git, StoredGit) else StoredGit(_encode(git), git)
 
 
 def _decode_git(blob: bytes) -> GitFacts:
