@@ -22,7 +22,7 @@ from rung.catalog.discover import discover
 from rung.checks.base import Status
 from rung.cli.main import main
 from rung.demo.generator import DemoPortfolio, generate_portfolio
-from rung.executors import ExecutorError, open_backend
+from rung.executors import ExecutorError, open_backend, run_tasks
 from rung.model.loader import LoadedModel, load_model
 from rung.report.jsondoc import portfolio_json
 from rung.scanner import ScanResult, run_scan, scan_repository
@@ -279,3 +279,21 @@ def test_shared_values_reach_pool_workers_once_not_with_each_task() -> None:
     assert inline.share("model") is big
     with pytest.raises(KeyError):
         backend.share("other")
+
+
+def test_a_pool_serves_several_runs_and_closes_once() -> None:
+    """Discovery and collection share one pool: a run with close=False leaves it working
+    (the same two worker processes take the next run), and closing twice is harmless."""
+    backend = open_backend(None, 2, shared={"model": "m"})
+    try:
+        runs = [
+            list(run_tasks(backend, os.getpid, ((i, ()) for i in range(6)), close=False))
+            for _ in range(2)
+        ]
+    finally:
+        backend.close()
+        backend.close()
+    assert all(o.error is None for run in runs for o in run)
+    assert [sorted(o.key for o in run) for run in runs] == [list(range(6))] * 2
+    workers = {o.result for run in runs for o in run}
+    assert 1 <= len(workers) <= 2 and os.getpid() not in workers
