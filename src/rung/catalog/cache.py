@@ -107,9 +107,9 @@ def _scan_from_dict(data: dict[str, Any]) -> RepoScan:
 
 
 class DiscoveryCache:
-    """Discovery results by repository path; `scan(path)` is `scan_repository(path)`,
-    from the cache when nothing it depends on changed (`cached` then `remember` are its
-    two halves, for repositories read elsewhere)."""
+    """Discovery results by repository path: `cached(path)` is what `scan_repository(path)`
+    would find, while nothing it depends on changed; otherwise the caller reads the
+    repository (`read_recorded`, here or on a worker) and hands the result to `remember`."""
 
     def __init__(self, path: str | None, *, refresh: bool = False) -> None:
         self.path = path
@@ -131,13 +131,6 @@ class DiscoveryCache:
             return {}
         repos = doc.get("repos")
         return repos if isinstance(repos, dict) else {}
-
-    def scan(self, repo: str) -> RepoScan:
-        found = self.cached(repo)
-        if found is None:
-            found, reads = read_recorded([repo])[0]
-            self.remember(repo, found, reads)
-        return found
 
     def cached(self, repo: str) -> RepoScan | None:
         """The cached discovery of `repo`, or None: then read it (read_recorded, here or
