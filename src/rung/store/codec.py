@@ -37,26 +37,16 @@ def loads(text: str | None) -> Any:
 
 
 def scrubbed(value: Any) -> Any:
-    """`value` with credentials removed from every URL in its texts (never stored)."""
+    """`value` with credentials removed from every URL in its texts (never stored); a
+    dataclass met on the way becomes its asdict form."""
     if isinstance(value, str):
         return strip_credentials(value) if "@" in value else value
     if isinstance(value, dict):
         return {k: scrubbed(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [scrubbed(v) for v in value]
-    return value
-
-
-def _scrubbed_fields(value: Any) -> Any:
-    """`scrubbed`, also turning a dataclass met on the way into its asdict form."""
-    if isinstance(value, str):
-        return strip_credentials(value) if "@" in value else value
-    if isinstance(value, dict):
-        return {k: _scrubbed_fields(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_scrubbed_fields(v) for v in value]
     if is_dataclass(value) and not isinstance(value, type):
-        return _scrubbed_fields(asdict(value))
+        return scrubbed(asdict(value))
     return value
 
 
@@ -68,7 +58,7 @@ def service_to_json(service: Service) -> str:
     text = _SERVICE_JSON(data)
     if "@" not in text:
         return text
-    return dumps(_scrubbed_fields(data))
+    return dumps(scrubbed(data))
 
 
 _SERVICE_JSON = json.JSONEncoder(
