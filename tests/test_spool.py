@@ -7,7 +7,7 @@ import random
 
 from rung.assess.levels import AreaCache, ExpState, Override, assess_areas
 from rung.assess.portfolio import PortfolioAssessor
-from rung.assess.service import ServiceScan
+from rung.assess.service import ServiceAssessment, ServiceScan
 from rung.catalog.entity import Service
 from rung.checks.base import Evidence, Finding, Status
 from rung.collect.facts import GitFacts
@@ -69,14 +69,20 @@ def scan_of(name: str, rng: random.Random) -> ServiceScan:
     )
 
 
-def test_spool_returns_sorted_assessments_equal_to_the_originals() -> None:
-    rng = random.Random(9)
-    scans = [scan_of(f"svc-{k:03d}", rng) for k in rng.sample(range(200), 60)]
+def assessed(seed: int, population: int, count: int) -> list[ServiceAssessment]:
+    """`count` assessments of random scans, in arrival order (not sorted by name)."""
+    rng = random.Random(seed)
+    scans = [scan_of(f"svc-{k:03d}", rng) for k in rng.sample(range(population), count)]
     assessor = PortfolioAssessor(MODEL, (s.service for s in scans))
-    originals = {s.service.name: assessor.assess(s) for s in scans}
+    return [assessor.assess(s) for s in scans]
+
+
+def test_spool_returns_sorted_assessments_equal_to_the_originals() -> None:
+    arrived = assessed(9, 200, 60)
+    originals = {a.name: a for a in arrived}
     spool = Spool()
-    for s in scans:  # arrival order, not sorted
-        spool.add(originals[s.service.name])
+    for a in arrived:  # arrival order, not sorted
+        spool.add(a)
     names = sorted(originals)
     assert len(spool) == 60 and spool.names() == names
     assert [a.name for a in spool] == names
@@ -87,16 +93,14 @@ def test_spool_returns_sorted_assessments_equal_to_the_originals() -> None:
 
 
 def test_spool_keeps_scans_in_memory_by_reference() -> None:
-    rng = random.Random(11)
-    scans = [scan_of(f"svc-{k:03d}", rng) for k in rng.sample(range(100), 30)]
-    assessor = PortfolioAssessor(MODEL, (s.service for s in scans))
-    originals = {s.service.name: assessor.assess(s) for s in scans}
+    arrived = assessed(11, 100, 30)
+    originals = {a.name: a for a in arrived}
     spool = Spool()
-    for i, s in enumerate(scans):  # half pickled, half kept by reference
-        spool.add(originals[s.service.name], scan_in_memory=i % 2 == 0)
+    for i, a in enumerate(arrived):  # half pickled, half kept by reference
+        spool.add(a, scan_in_memory=i % 2 == 0)
     names = sorted(originals)
     assert list(spool) == [originals[n] for n in names]
-    kept = {s.service.name for i, s in enumerate(scans) if i % 2 == 0}
+    kept = {a.name for i, a in enumerate(arrived) if i % 2 == 0}
     for a in spool:
         assert (a.scan is originals[a.name].scan) == (a.name in kept)
     spool.close()
