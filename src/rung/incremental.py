@@ -21,8 +21,6 @@ from rung.catalog.entity import Service, json_default, shallow_fields
 from rung.collect.gitrefs import head_from_files
 
 if TYPE_CHECKING:
-    from rung.checks.base import CheckSpec
-    from rung.checks.registry import Registry
     from rung.collect.facts import LiveProbe
 
 
@@ -134,11 +132,12 @@ def reuse(
     """The previous scan of an unchanged service, with now-dependent parts refreshed
     (the signals are kept as they are when the previous scan had the same as-of). The
     findings are the previous scan's own mapping when no live check judged otherwise."""
+    from rung.checks.registry import default_registry
     from rung.checks.runner import run_checks
     from rung.collect.facts import ServiceFacts
 
     facts = ServiceFacts(service=service, live=_probe(service) if live else {})
-    fresh = run_checks(_live_checks(), facts)
+    fresh = run_checks(default_registry().live, facts)
     old = previous.findings
     changed = {cid for cid, f in fresh.items() if old.get(cid) != f}
     stored = previous.stored
@@ -168,19 +167,3 @@ def _signals(previous: ServiceScan, as_of: datetime) -> dict[str, object]:
 
     git = previous.git or GitFacts(available=False, reason="no stored history")
     return git_signals(git, as_of)
-
-
-def _live_checks() -> list[CheckSpec]:
-    """The registered live checks in id order (what a reused scan runs again), listed
-    once per registry."""
-    global _LIVE
-    from rung.checks.base import CheckKind
-    from rung.checks.registry import default_registry
-
-    registry = default_registry()
-    if _LIVE is None or _LIVE[0] is not registry:
-        _LIVE = (registry, [s for s in registry if s.kind is CheckKind.LIVE])
-    return _LIVE[1]
-
-
-_LIVE: tuple[Registry, list[CheckSpec]] | None = None

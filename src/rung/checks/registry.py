@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from rung.checks.base import CheckKind, CheckSpec
 from rung.errors import ConfigError
@@ -21,6 +22,11 @@ class Registry:
 
     def __iter__(self) -> Iterator[CheckSpec]:
         return iter(sorted(self.checks.values(), key=lambda c: c.id))
+
+    @cached_property
+    def live(self) -> list[CheckSpec]:
+        """The live checks in id order (what a reused scan runs again), listed once."""
+        return [c for c in self if c.kind is CheckKind.LIVE]
 
     def ids(self, kind: CheckKind | None = None) -> list[str]:
         return sorted(c.id for c in self if kind is None or c.kind == kind)
