@@ -19,7 +19,6 @@ the scanned paths); `RUNG_CACHE_DIR` moves it. A damaged file is ignored.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import json
 import os
@@ -29,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from rung import __version__
-from rung.catalog.entity import service_from_dict
+from rung.catalog.entity import json_default, service_from_dict, shallow_fields
 from rung.catalog.repository import RepoScan, scan_repository
 from rung.catalog.yamldocs import READS
 from rung.collect.gitcmd import global_configs
@@ -91,7 +90,7 @@ def _scan_to_dict(scan: RepoScan) -> dict[str, Any]:
         "path": scan.path,
         "name": scan.name,
         "url": scan.url,
-        "services": [dataclasses.asdict(s) for s in scan.services],
+        "services": [shallow_fields(s) for s in scan.services],  # JSON with json_default
         "warnings": list(scan.warnings),
     }
 
@@ -184,7 +183,7 @@ class DiscoveryCache:
             files.append([rel, st])
         data = _scan_to_dict(found)
         try:
-            text = json.dumps(data)
+            text = json.dumps(data, default=json_default)
         except (TypeError, ValueError):
             return
         back = json.loads(text)
