@@ -16,16 +16,18 @@ from typing import Any
 
 import pytest
 
+from rung.assess.levels import ExpState, Override
 from rung.assess.service import ServiceScan
 from rung.catalog.cache import DiscoveryCache
 from rung.catalog.discover import discover
 from rung.checks.base import Status
 from rung.cli.main import main
 from rung.demo.generator import DemoPortfolio, generate_portfolio
+from rung.errors import StorageError
 from rung.executors import ExecutorError, open_backend, run_tasks
 from rung.model.loader import LoadedModel, load_model
 from rung.report.jsondoc import portfolio_json
-from rung.scanner import ScanResult, run_scan, scan_repository
+from rung.scanner import Prior, ScanResult, run_scan, scan_repository
 
 AS_OF = datetime(2026, 11, 26, tzinfo=UTC)
 FAILING = "boom"
@@ -114,6 +116,51 @@ def test_discovery_on_the_workers_gives_the_same_report_and_cache(
     cached = [json.loads((tmp_path / f"{n}.json").read_text()) for n in ("here", "there")]
     assert cached[0] == cached[1] and len(cached[0]["repos"]) == len(pooled.repositories)
     assert report(scan(portfolio, model, executor=dask_address)) == pool_report
+
+
+def test_the_prior_is_read_in_a_thread_once_the_workers_exist(
+    portfolio: DemoPortfolio,
+    model: LoadedModel,
+    pool_report: str,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """A function given as `prior` (the CLI's store reads) runs in a thread while the
+    workers discover, started after they are forked; its Prior is the one assessed, the
+    same as handing that Prior over; what it raises is the scan's error."""
+    import multiprocessing
+    import threading
+
+    import rung.scanner as scanner
+
+    first = json.loads(pool_report)["services"][0]
+    unmet = next(a["unmet"][0] for a in first["areas"].values() if a["unmet"])
+    attested = {first["name"]: {unmet: Override(ExpState.ATTESTED, "ann", "seen")}}
+    seen: list[tuple[bool, int]] = []
+    older = {p.pid for p in multiprocessing.active_children()}  # other tests' leftovers
+
+    def read() -> Prior:
+        forked = {p.pid for p in multiprocessing.active_children()} - older
+        seen.append((threading.current_thread() is threading.main_thread(), len(forked)))
+        return Prior(overrides=attested)
+
+    monkeypatch.setattr(scanner, "POOLED_DISCOVERY", 1)
+    monkeypatch.setattr(scanner, "DISCOVERY_CHUNK", 3)
+    cache = DiscoveryCache(str(tmp_path / "cache.json"))
+    pooled = report(scan(portfolio, model, jobs=2, prior=read, discovery_cache=cache))
+    assert seen == [(False, 2)]  # once, in another thread, with both workers forked
+    assert pooled == report(scan(portfolio, model, jobs=2, prior=Prior(overrides=attested)))
+    assert pooled != pool_report
+
+    seen.clear()  # without workers for discovery: in the scan's own thread
+    assert report(scan(portfolio, model, jobs=1, prior=read)) == pooled
+    assert seen == [(True, 0)]
+
+    def broken() -> Prior:
+        raise StorageError("no such database")
+
+    with pytest.raises(StorageError, match="no such database"):
+        scan(portfolio, model, jobs=2, prior=broken, discovery_cache=DiscoveryCache(None))
 
 
 def flaky_task(repo: str, *args: Any) -> list[ServiceScan]:

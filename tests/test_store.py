@@ -10,7 +10,7 @@ import pytest
 
 from gitrepo import Repo
 from rung.model.loader import load_model
-from rung.scanner import run_scan
+from rung.scanner import Prior, run_scan
 from rung.store.api import Store
 from storekit import AS_OF, build_portfolio, rung, scan_args, scan_json, without_ids, write_model
 
@@ -27,7 +27,12 @@ def _scan(root: Path, store: Store | None = None, full: bool = False):  # type: 
     previous = store.previous_scans(model.hash) if store and not full else None
     as_of = datetime.fromisoformat(AS_OF).replace(tzinfo=UTC)
     return run_scan(
-        [str(root / "repos")], model, as_of=as_of, live=False, jobs=1, previous=previous
+        [str(root / "repos")],
+        model,
+        as_of=as_of,
+        live=False,
+        jobs=1,
+        prior=Prior(previous=previous),
     )
 
 
@@ -191,8 +196,10 @@ def test_required_levels_and_overrides_are_kept_as_assessed(portfolio: Path, db_
         as_of=datetime.fromisoformat(AS_OF).replace(tzinfo=UTC),
         live=False,
         jobs=1,
-        overrides={"orders": {"containers/review": attested}},
-        previous_states={"users": StabilityState(3)},  # held up by stability
+        prior=Prior(
+            overrides={"orders": {"containers/review": attested}},
+            states={"users": StabilityState(3)},  # held up by stability
+        ),
     )
     with Store.open(db_url) as store:
         sid = store.save(result)

@@ -23,7 +23,7 @@ from rung.collect import gitblob
 from rung.collect.facts import GitFacts
 from rung.incremental import PreviousScans, cache_key, catalog_json, reuse
 from rung.model.loader import LoadedModel, load_model
-from rung.scanner import ScanResult, run_scan
+from rung.scanner import Prior, ScanResult, run_scan
 from rung.store import codec
 from rung.store.api import Store
 from storekit import AS_OF, build_portfolio, write_model
@@ -129,7 +129,12 @@ def _model(root: Path) -> LoadedModel:
 
 def _scan(root: Path, previous: PreviousScans | None = None) -> ScanResult:
     return run_scan(
-        [str(root / "repos")], _model(root), as_of=WHEN, live=False, jobs=1, previous=previous
+        [str(root / "repos")],
+        _model(root),
+        as_of=WHEN,
+        live=False,
+        jobs=1,
+        prior=Prior(previous=previous),
     )
 
 
@@ -326,7 +331,7 @@ def test_a_rescan_at_another_as_of_recomputes_signals_from_the_stored_history(
         previous = store.previous_scans(_model(portfolio).hash)
         rescan = run_scan(
             [str(portfolio / "repos")], _model(portfolio), as_of=later, live=False, jobs=1,
-            previous=previous,
+            prior=Prior(previous=previous),
         )  # fmt: skip
         assert all(a.scan.reused for a in rescan.assessments)
         sid = store.save(rescan)

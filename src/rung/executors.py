@@ -146,9 +146,14 @@ class PoolBackend:
         self._closed = False
 
     def _new(self) -> cf.ProcessPoolExecutor:
-        return cf.ProcessPoolExecutor(
+        pool = cf.ProcessPoolExecutor(
             max_workers=self.workers, initializer=_start_worker, initargs=(self._shared,)
         )
+        # With the start method fork, the first submit forks every worker: done here, so
+        # that the processes exist once the backend is open and no thread started later
+        # (the scanner's store reader) is forked into them.
+        pool.submit(os.getpid)
+        return pool
 
     def share(self, key: str) -> Any:
         if key not in self._shared:

@@ -6,6 +6,7 @@ The core never prints: progress goes through a callback the CLI renders.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -152,19 +153,18 @@ def run_scan(
     task_timeout: float | None = None,
     live: bool = True,
     progress: ProgressCallback | None = None,
-    previous: Mapping[str, ServiceScan] | None = None,
+    prior: Prior | Callable[[], Prior] | None = None,
     policy: RiskPolicy | None = None,
-    overrides: Mapping[str, Mapping[str, Override]] | None = None,
-    previous_states: Mapping[str, StabilityState] | None = None,
     stability: StabilitySettings | None = None,
     task: RepoTask = scan_repository,
     discovery_cache: DiscoveryCache | None = None,
 ) -> ScanResult:
-    """Scan the repositories under `paths`. With `previous` (the last snapshot's scans by
-    service name), services whose cache key is unchanged are reused (incremental scan).
-    `policy` (the workspace's, see rung.assess.portfolio.effective_policy), `overrides`
-    (valid attestations and waivers by service) and `previous_states` (the last
-    snapshot's stability states) feed rung.assess.portfolio.assess_portfolio.
+    """Scan the repositories under `paths`. `prior` is what the scan starts from (Prior:
+    the last snapshot's scans, reused where their cache key is unchanged, its stability
+    states, the attestations and waivers in force), or a function that reads it: that
+    runs in a thread while discovery runs on the workers (see _PriorReader), and what
+    it raises is raised here. `policy` (the workspace's, see
+    rung.assess.portfolio.effective_policy) feeds rung.assess.portfolio.assess_portfolio.
 
     Repositories are scanned by `task` (one call per repository) on the executor chosen by
     `executor` and `jobs` (see rung.executors); a task that fails or runs longer than
@@ -179,8 +179,11 @@ def run_scan(
     started = datetime.now(UTC).replace(microsecond=0)
     as_of = (as_of or started).astimezone(UTC)
     with _Workers(executor, jobs, task_timeout, model.model) as workers:
+        reading = _PriorReader(prior)
+        workers.on_open = reading.start  # a thread, once the worker processes are forked
         reader = _discovery_reader(workers)
         found = discover(paths, catalog=catalog, cache=discovery_cache, reader=reader)
+        start = reading.result()
         by_repo = found.by_repository()
         check_ids = default_registry().with_checks(custom_checks(model.model.checks)).ids()
         suite = check_suite_version(check_ids)
@@ -190,15 +193,15 @@ def run_scan(
             (s for svcs in by_repo.values() for s in svcs),
             policy=policy,
             profile=profile,
-            overrides=overrides,
-            previous=previous_states,
+            overrides=start.overrides,
+            previous=start.states,
             stability=stability or DEFAULT_STABILITY,
         )
         spool = Spool()  # each service is assessed as it arrives and kept on disk
         reused = 0
-        if previous:
+        if start.previous:
             for scan in _reuse_unchanged(
-                by_repo, previous, model.hash, suite, as_of, live, workers.jobs
+                by_repo, start.previous, model.hash, suite, as_of, live, workers.jobs
             ):
                 spool.add(assessor.assess(scan), scan_in_memory=True)  # made of `previous`
                 reused += 1
@@ -216,6 +219,55 @@ def run_scan(
             warnings=tuple(found.warnings) + tuple(model.warnings),
             repositories=tuple(found.repositories),
         )
+
+
+@dataclass(frozen=True)
+class Prior:
+    """What a scan starts from, read from the store: the last snapshot's scans by service
+    name (an incremental scan reuses those whose cache key is unchanged), its stability
+    states by service, and the valid attestations and waivers by service."""
+
+    previous: Mapping[str, ServiceScan] | None = None
+    states: Mapping[str, StabilityState] | None = None
+    overrides: Mapping[str, Mapping[str, Override]] | None = None
+
+
+class _PriorReader:
+    """Runs a function that reads the Prior (opening the database, importing the store,
+    reading the last snapshot: a quarter of a second at 1,000 services) in a thread
+    while discovery keeps the workers busy, instead of before it. The thread starts
+    once the worker processes exist (`start`, called when the backend opens): a process
+    forked while another thread is inside an import or a lock would inherit them held.
+    Without workers for discovery, `result` runs the function in this thread."""
+
+    def __init__(self, prior: Prior | Callable[[], Prior] | None) -> None:
+        self._read = prior if callable(prior) else None
+        self._value = prior if isinstance(prior, Prior) else Prior()
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._read is None or self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._run, name="rung-prior")
+        self._thread.start()
+
+    def _run(self) -> None:
+        assert self._read is not None
+        try:
+            self._value = self._read()
+        except BaseException as exc:  # raised in the scan's thread by result()
+            self._error = exc
+
+    def result(self) -> Prior:
+        if self._read is not None and self._thread is None:
+            self._run()
+        elif self._thread is not None:
+            self._thread.join()
+        self._read = None
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 @dataclass(frozen=True)
@@ -290,6 +342,7 @@ class _Workers:
         self.executor, self.jobs, self.timeout, self.model = executor, jobs, timeout, model
         self.local = executor in (None, "", "local")
         self._backend: Backend | None = None
+        self.on_open: Callable[[], None] | None = None  # called once the backend is open
 
     @property
     def parallel(self) -> bool:
@@ -304,6 +357,8 @@ class _Workers:
             self._backend = open_backend(
                 self.executor, workers, timeout=self.timeout, shared={"model": self.model}
             )
+            if self.on_open is not None:
+                self.on_open()
         return self._backend
 
     def __enter__(self) -> _Workers:

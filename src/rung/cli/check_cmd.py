@@ -62,7 +62,7 @@ def check(
     from rung.errors import ExitCode, UsageError
     from rung.model.loader import load_model
     from rung.report import gate
-    from rung.scanner import run_scan
+    from rung.scanner import Prior, run_scan
 
     ws = load_ws(config)
     model = load_model(model_ref or ws.model or "microservices")
@@ -81,7 +81,7 @@ def check(
         jobs=1,
         live=not no_live,
         policy=effective_policy(model.model, ws),
-        overrides=overrides,
+        prior=Prior(overrides=overrides),
     )
     chosen = list(result.assessments)
     if service_name is not None:

@@ -20,7 +20,9 @@ from rung.cli.workspace_opts import config_option
 if TYPE_CHECKING:
     from rung.assess.explain import ReportContext
     from rung.assess.service import ServiceAssessment
-    from rung.scanner import ScanResult
+    from rung.model.workspace import Workspace
+    from rung.scanner import Prior, ScanResult
+    from rung.store.api import Store
 
 
 @click.command()
@@ -100,48 +102,44 @@ def scan(
         ws = load_ws(config)
         ref = model_ref or ws.model or "microservices"
         model = load_model(ref, cache=os.path.dirname(cache))
-        policy = effective_policy(model.model, ws)
-        profile = profile or ws.profile
-        now = datetime.now(UTC).replace(microsecond=0)
-        as_of = as_of or now
-        store = None if no_store else open_store(db_url)  # a bad database fails first
-        previous = None if store is None or full else store.previous_scans(model.hash)
-        states = None if store is None else store.previous_states()
-        overrides = None if store is None else store.overrides_in_force(as_of)
-        context = None
-        if store is not None and (fmt != "summary" or service_name is not None):
-            context = store.report_context(  # what a report says beyond the levels
-                None, as_of=as_of, recorded_by=now, stability=ws.stability
-            )
-    result = execute_scan(
-        list(paths),
-        model,
-        discovery_cache=DiscoveryCache(cache, refresh=full),
-        catalog=catalog,
-        as_of=as_of,
-        profile=profile,
-        jobs=jobs,
-        executor=executor,
-        task_timeout=task_timeout,
-        live=not no_live,
-        quiet=quiet,
-        previous=previous,
-        previous_states=states,
-        policy=policy,
-        overrides=overrides,
-        stability=ws.stability,
-    )
-    snapshot_id = None
-    if store is not None:
-        with store:
-            snapshot_id = store.save(result, profile=profile, full=full, pause=pause_hook())
+    policy = effective_policy(model.model, ws)
+    profile = profile or ws.profile
+    now = datetime.now(UTC).replace(microsecond=0)
+    as_of = as_of or now
+    start = None
+    if not no_store:
+        report = fmt != "summary" or service_name is not None
+        start = _StoreStart(db_url, None if full else model.hash, as_of, now, ws, report=report)
+    try:
+        result = execute_scan(
+            list(paths),
+            model,
+            discovery_cache=DiscoveryCache(cache, refresh=full),
+            catalog=catalog,
+            as_of=as_of,
+            profile=profile,
+            jobs=jobs,
+            executor=executor,
+            task_timeout=task_timeout,
+            live=not no_live,
+            quiet=quiet,
+            prior=start,
+            policy=policy,
+            stability=ws.stability,
+        )
+        snapshot_id = None
+        if start is not None and start.store is not None:
+            snapshot_id = start.store.save(result, profile=profile, full=full, pause=pause_hook())
+    finally:
+        if start is not None and start.store is not None:
+            start.store.close()
     rc = emit(
         result,
         fmt=fmt,
         out=out,
         service_name=service_name,
         snapshot_id=snapshot_id,
-        context=context,
+        context=None if start is None else start.context,
     )
     if snapshot_id is not None and fmt == "table":
         from rung.spool import reused_count
@@ -151,6 +149,47 @@ def scan(
             f"snapshot {snapshot_id} stored ({len(result.assessments)} services, {reused} reused)"
         )
     return rc
+
+
+class _StoreStart:
+    """The store's part of a scan's start, a function the scanner runs in a thread while
+    discovery runs (rung.scanner.Prior): open the database (a bad one fails the scan
+    before any repository is collected), read what the scan starts from (the last
+    snapshot's scans for an incremental scan, its stability states, the attestations and
+    waivers in force) and, when a report follows, the report context. The open store
+    stays here (`store`) for the snapshot write."""
+
+    def __init__(
+        self,
+        db_url: str | None,
+        model_hash: str | None,  # None: a full scan, no previous scans to reuse
+        as_of: datetime,
+        now: datetime,
+        ws: Workspace,
+        *,
+        report: bool,
+    ) -> None:
+        self.db_url, self.model_hash, self.as_of, self.now = db_url, model_hash, as_of, now
+        self.ws, self.report = ws, report
+        self.store: Store | None = None
+        self.context: ReportContext | None = None
+
+    def __call__(self) -> Prior:
+        from rung.scanner import Prior
+
+        store = self.store = open_store(self.db_url)
+        with long_lived():  # what the scan starts from lives until it ends
+            previous = None if self.model_hash is None else store.previous_scans(self.model_hash)
+            prior = Prior(
+                previous=previous,
+                states=store.previous_states(),
+                overrides=store.overrides_in_force(self.as_of),
+            )
+            if self.report:  # what a report says beyond the levels
+                self.context = store.report_context(
+                    None, as_of=self.as_of, recorded_by=self.now, stability=self.ws.stability
+                )
+        return prior
 
 
 @contextmanager
