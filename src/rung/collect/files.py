@@ -8,6 +8,8 @@ import re
 import stat
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import islice
+from operator import attrgetter
 
 from rung.collect.facts import VENDORED_DIRS
 from rung.collect.gitcmd import git
@@ -95,22 +97,26 @@ def read_index(repo: str, limits: Limits = DEFAULT_LIMITS) -> FileIndex:
             idx.skipped[p] = f"over the limit of {limits.max_files} files"
         paths = paths[: limits.max_files]
     reader = _Reader(repo, root_real, limits, idx)
-    reader.tracked = Counter(rel.rpartition("/")[0] for rel in paths)
-    vendored: dict[str, bool] = {}
-    for rel in paths:
+    reader.tracked = Counter([rel.rpartition("/")[0] for rel in paths])
+    read, careful, skipped = reader.read, reader.read_careful, idx.skipped
+    last_parent: str | None = None
+    folder: _Listing | None = None
+    vendored = False
+    for rel in paths:  # sorted: the files of a folder mostly come one after another
         parent, _, name = rel.rpartition("/")
-        if parent not in vendored:
-            vendored[parent] = bool(parent) and is_vendored(rel)
-        if vendored[parent]:
+        if parent != last_parent:
+            last_parent = parent
+            vendored = bool(parent) and is_vendored(rel)
+            folder = None if vendored else reader.folder(parent)
+        if vendored:
             continue
-        folder = reader.folder(parent)
         entry = folder.get(name) if folder is not None else None
         if entry is None:
-            reader.read_careful(rel)
+            careful(rel)
         elif entry.is_symlink():
-            idx.skipped[rel] = "symlink: not followed"
+            skipped[rel] = "symlink: not followed"
         elif entry.is_file(follow_symlinks=False):
-            reader.read(rel, entry.path)
+            read(rel, entry.path)
     return idx
 
 
@@ -167,30 +173,27 @@ class _Reader:
         """Index a regular file and read its text within bounds. The first `read` asks
         for up to `_FIRST_READ` bytes: a short answer is the whole file (a regular file
         reads short only at its end), so a small file needs no `fstat`; a larger one is
-        measured, then read on if within bounds."""
-        idx = self.idx
+        measured, then read on if within bounds (`_read_more`)."""
         try:
             fd = os.open(full, _OPEN_FLAGS)
         except OSError as exc:
-            try:
-                size = os.lstat(full).st_size
-            except OSError:
-                return  # deleted in the work tree
-            self._index(rel, size, f"unreadable: {exc.strerror or exc}")
+            self._unopened(rel, full, exc)
             return
+        idx = self.idx
         try:
-            ask = self.first_read
             try:
-                data = os.read(fd, ask)
+                data = os.read(fd, self.first_read)
             except OSError as exc:
                 self._index(rel, os.fstat(fd).st_size, f"unreadable: {exc.strerror or exc}")
                 return
-            whole = len(data) < ask
-            size = len(data) if whole else os.fstat(fd).st_size
-            if self._index(rel, size, None):
-                return
-            if not whole:
-                data = _read_on(fd, data, self.limit, size)
+            if len(data) < self.first_read and len(data) <= self.budget:  # whole, in bounds
+                idx.files.append(rel)
+                idx.sizes[rel] = len(data)
+            else:
+                more = self._read_more(rel, fd, data)
+                if more is None:
+                    return
+                data = more
         except OSError as exc:
             idx.skipped[rel] = f"unreadable: {exc.strerror or exc}"
             return
@@ -205,6 +208,23 @@ class _Reader:
         except UnicodeDecodeError:
             idx.texts[rel] = data.decode("utf-8", "replace")
             idx.skipped[rel] = "not UTF-8: read with replacement characters"
+
+    def _read_more(self, rel: str, fd: int, data: bytes) -> bytes | None:
+        """Index a file whose first `read` gave `data` but not all of it, or more than the
+        budget left: its bytes within bounds, None when it is not to be read."""
+        whole = len(data) < self.first_read
+        size = len(data) if whole else os.fstat(fd).st_size
+        if self._index(rel, size, None):
+            return None
+        return data if whole else _read_on(fd, data, self.limit, size)
+
+    def _unopened(self, rel: str, full: str, exc: OSError) -> None:
+        """A file that cannot be opened is indexed with the reason (unless it is gone)."""
+        try:
+            size = os.lstat(full).st_size
+        except OSError:
+            return  # deleted in the work tree
+        self._index(rel, size, f"unreadable: {exc.strerror or exc}")
 
     def _index(self, rel: str, size: int, unreadable: str | None) -> bool:
         """Add a file to the index; True when it is not to be read."""
@@ -227,16 +247,17 @@ _LIST_AT_MOST = 1024  # entries of a folder listing, plus 16 per tracked file in
 
 def _list(path: str, most: int) -> _Listing | None:
     """name -> entry of a folder, None when it cannot be listed or has more than `most`."""
-    out: _Listing = {}
     try:
         with os.scandir(path) as it:
-            for e in it:
-                out[e.name] = e
-                if len(out) > most:
-                    return None
+            entries = list(islice(it, most + 1))
     except OSError:
         return None
-    return out
+    if len(entries) > most:
+        return None
+    return dict(zip(map(_NAME, entries), entries, strict=True))
+
+
+_NAME = attrgetter("name")
 
 
 _FIRST_READ = 64 * 1024  # bytes asked by the first read of a file: nearly all source files
