@@ -199,7 +199,7 @@ class PathIndex:
             for base in filter(rx.fullmatch, by_base):
                 hits.update(by_base[base])
         if needles:
-            hits.update(self._containing(needles))
+            hits.update(self.memo(("containing", needles), lambda: self._containing(needles)))
         return tuple(map(self.paths.__getitem__, sorted(hits)))
 
     def _ext_groups(self) -> dict[str, list[int]]:
@@ -241,6 +241,18 @@ class PathIndex:
             starts.append(at)
             at += len(low) + 1
         return "\0".join(lows), starts
+
+    def in_folders(self, names: frozenset[str]) -> tuple[str, ...]:
+        """Paths with a folder named one of `names` (lower-case) along their folder path,
+        in the order of `paths`."""
+        return self.memo(("in_folders", names), lambda: self._in_folders(names))
+
+    def _in_folders(self, names: frozenset[str]) -> tuple[str, ...]:
+        hits: list[int] = []
+        for folder, idx in self._by_dir.items():
+            if not names.isdisjoint(folder.lower().split("/")):
+                hits += idx
+        return tuple(map(self.paths.__getitem__, sorted(hits)))
 
     def ordered(self, *groups: Iterable[str]) -> tuple[str, ...]:
         """The distinct paths of `groups` (paths of this index) in the order of `paths`."""

@@ -199,7 +199,6 @@ def _tokens(name: str) -> list[str]:
     return [t for t in _TOKENS.split(low) if t]
 
 
-_FILE_ENV_EXTS = CONFIG_EXTS | CODE_EXTS
 _DOTENV = re.compile(r"\.env\..*", re.S)
 
 
@@ -244,9 +243,13 @@ def _dir_envs(folder: str) -> tuple[tuple[str, str], ...]:
 def _environments(facts: ServiceFacts) -> dict[str, Evidence]:
     found: dict[str, Evidence] = {}
     prefix = "" if facts.root in ("", ".") else facts.root + "/"
-    named = set(facts.file_index.select(_FILE_ENV_EXTS, rx=_DOTENV))  # `_file_env` may name
-    for p, rel in zip(facts.files, facts.rel_paths, strict=True):
-        env = _file_env(rel) if p in named else None
+    index = facts.file_index
+    # `_file_env` names a config file, a .env.* file or a file in a config-ish folder, and
+    # `_dir_envs` folders in a config-ish folder: no other file names an environment
+    named = index.select(CONFIG_EXTS, rx=_DOTENV)
+    for p in index.ordered(named, index.in_folders(CONFIG_DIRS)):
+        rel = facts.rel(p)
+        env = _file_env(rel)
         if env and env not in found:
             found[env] = Evidence(p, None, f"{env} configuration")
         for env, folder in _dir_envs(rel.rpartition("/")[0]):

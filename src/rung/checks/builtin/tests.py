@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from rung.checks.base import CheckSpec, Evidence, Finding, check, failed, passed
-from rung.checks.util import dep_evidence, deps_matching, first_line
+from rung.checks.util import dep_evidence, deps_matching, first_line, holding
 from rung.collect.facts import ServiceFacts
 
 MAX_EVIDENCE = 5
@@ -84,9 +84,16 @@ def is_test_file(facts: ServiceFacts, path: str) -> bool:
     return is_test_name(path.rpartition("/")[2]) or in_test_dir(facts, path)
 
 
+# Test names and test folders hold "test" or "spec" (lower-cased); in-file Rust tests are
+# in .rs files: no other file can be evidence of tests.present.
+_TEST_NEEDLES = ("test", "spec")
+_RUST_EXTS = frozenset({"rs"})
+
+
 def _test_file_evidence(facts: ServiceFacts) -> list[Evidence]:
     out: list[Evidence] = []
-    for p, rel in zip(facts.files, facts.rel_paths, strict=True):
+    for p in facts.file_index.select(_RUST_EXTS, needles=_TEST_NEEDLES):
+        rel = facts.rel(p)
         name = p.rpartition("/")[2]
         if name.lower() in PLACEHOLDERS:
             continue
@@ -196,13 +203,18 @@ def _integration_file(name: str, test_context: bool) -> bool:
     return test_like and _file_is_integration(name)
 
 
+# An integration folder or file name has an integration word as a token (the failsafe
+# `IT` included): its lower-cased path holds that word.
+_INTEGRATION_NEEDLES = tuple(sorted(INTEGRATION_WORDS))
+
+
 @check("tests.integration", "Integration or end-to-end tests exist")
 def tests_integration(facts: ServiceFacts) -> Finding:
     ev: list[Evidence] = []
-    for p, rel in zip(facts.files, facts.rel_paths, strict=True):
+    for p in facts.file_index.select(needles=_INTEGRATION_NEEDLES):
         if is_placeholder(p):
             continue
-        folder, _, name = rel.rpartition("/")
+        folder, _, name = facts.rel(p).rpartition("/")
         test_name = is_test_name(name)
         d, in_tree = _integration_folder(folder, test_name)
         if d is not None:
@@ -309,13 +321,25 @@ def _load_script(facts: ServiceFacts, path: str, text: str | None) -> Evidence |
     return None
 
 
+# What a file needs to be evidence of tests.load: a load folder, whose lower-cased name
+# holds one of `_LOAD_NEEDLES` ("ſ" is the long s that `_LOAD_DIR`, ignoring case, takes for
+# an "s"), or a name `_DETECTOR_NAMES` or text `_DETECTOR_GATES` its detector asks for.
+_LOAD_NEEDLES = ("load", "perf", "stress", "bench", "\u017f")
+_DETECTOR_EXTS = frozenset(_DETECTOR_BY_EXT)
+_DETECTOR_NAMES = ("locustfile*.py", "*.jmx")
+_DETECTOR_GATES = ("locust", "k6", "io.gatling", "config:")
+
+
 def _load_evidence(facts: ServiceFacts) -> Iterable[Evidence]:
-    exts = facts.file_index.exts
-    for p, rel, ext in zip(facts.files, facts.rel_paths, exts, strict=True):
+    index = facts.file_index
+    maybe_load_dir = index.select(needles=_LOAD_NEEDLES)
+    in_load_dir = set(maybe_load_dir)
+    gated = holding(facts, index.select(_DETECTOR_EXTS), _DETECTOR_GATES)
+    for p in index.ordered(maybe_load_dir, index.find(_DETECTOR_NAMES), gated):
         text = facts.texts.get(p)
-        detect = _DETECTOR_BY_EXT.get(ext)
+        detect = _DETECTOR_BY_EXT.get(_ext(p))
         ev = detect(p, text) if detect is not None else None
-        if ev is None and text is not None and _load_folder(rel.rpartition("/")[0]):
+        if ev is None and p in in_load_dir:
             ev = _load_script(facts, p, text)
         if ev is not None:
             yield ev

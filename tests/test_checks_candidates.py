@@ -1,0 +1,232 @@
+"""Checks that ask the path index (or one search over the texts) for their candidate files
+answer exactly what testing every file of the service answered.
+
+Each `_old_*` function below is the per-file loop a check used before; the property tests
+compare it with the check's helper on generated services whose paths are awkward: mixed
+case, nested service roots, dotfiles, vendored-looking folders, spaces, non-ASCII letters
+that lower-case or fold oddly ("İ", "ſ", "K"), names ending with a newline.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rung.catalog.entity import Service
+from rung.checks.base import Evidence
+from rung.checks.builtin import config, tests
+from rung.checks.util import holding
+from rung.collect.facts import ServiceFacts
+from rung.collect.pathindex import PathIndex
+
+SEGMENTS = [
+    "a", "Src", "src", "test", "Tests", "spec", "__tests__", "integration", "IntegrationTests",
+    "e2e", "E2E-tests", "it", "IT", "acceptance", "functional", "git", ".github", "load",
+    "LoadTests", "perf", "ſtress", "stress", "bench", "benchmarks", "config", "CONFIG",
+    "deploy", "k8s", "env", "prod", "Production", "staging", "dev", "pre-prod", "pre_prod",
+    "overlays", "settings", "node_modules", "vendor", "my dir", "İt", "Kit", "x.y", "svc",
+]  # fmt: skip
+NAMES = [
+    "app.py", "test_app.py", "app_test.go", "OrderTest.java", "OrderIT.java", "ITOrder.java",
+    "ITCase.kt", "latest.java", "Contest.php", "user.spec.ts", "a_spec.rb", "lib.rs",
+    "main.RS", ".keep", ".gitkeep", "README.md", "locustfile.py", "LocustFile_x.PY",
+    "plan.jmx", "Plan.JMX", "sim.scala", "k6.js", "run.sh", "wrk.lua", "load.yml",
+    "values-prod.yaml", "application-staging.yml", "prod.tfvars", ".env.prod", ".ENV.Dev",
+    "settings.py", "prod.json", "config.prod.toml", "odd\n", "x.py\n", "noext", "a.",
+    "integration_test.py", "e2e.test.ts", "functional.spec.js", "ünïcode Test.kt",
+]  # fmt: skip
+TEXTS = [
+    None, "", "import locust\n", "from locust import HttpUser\n", "import k6\n",
+    "import http from 'k6/http';\n", "class S extends Simulation // io.gatling\n",
+    "config:\n  target: x\nscenarios:\n  - flow: []\n", "#[cfg(test)]\nmod tests {}\n",
+    "fn main() {}\n#[test]\nfn t() {}\n", "vegeta attack -rate 10\n", "wrk.method = 'POST'\n",
+    "hey -n 10 http://x\n", "nothing here\n", "locust\0k6\n",
+]  # fmt: skip
+ROOTS = [".", "svc", "a/svc", "Src", "test", "config", "load", "it"]
+
+
+@st.composite
+def services(draw: st.DrawFn) -> ServiceFacts:
+    root = draw(st.sampled_from(ROOTS))
+    rows = draw(
+        st.lists(
+            st.tuples(
+                st.lists(st.sampled_from(SEGMENTS), max_size=4),
+                st.sampled_from(NAMES),
+                st.sampled_from(TEXTS),
+                st.booleans(),
+            ),
+            max_size=40,
+        )
+    )
+    repo_files: list[str] = []
+    texts: dict[str, str] = {}
+    for folders, name, text, in_root in rows:
+        head = [] if root == "." or not in_root else [root]
+        path = "/".join([*head, *folders, name])
+        if path in texts or path in repo_files:
+            continue
+        repo_files.append(path)
+        if text is not None:
+            texts[path] = text
+    files = [p for p in repo_files if root == "." or p.startswith(root + "/")]
+    svc = Service(name="svc", repo_path="/r", repo_name="r", root=root)
+    return ServiceFacts(
+        service=svc,
+        files=tuple(files),
+        repo_files=tuple(repo_files),
+        texts=texts,
+        single_service_repo=root == ".",
+    )
+
+
+# ----- the per-file loops the checks used before ----------------------------------------------
+
+
+def _old_test_files(facts: ServiceFacts) -> list[Evidence]:
+    out: list[Evidence] = []
+    for p, rel in zip(facts.files, facts.rel_paths, strict=True):
+        name = p.rpartition("/")[2]
+        if name.lower() in tests.PLACEHOLDERS:
+            continue
+        if tests.is_test_name(name):
+            out.append(Evidence(p, None, "test file"))
+        elif tests._test_folder(rel.rpartition("/")[0]):
+            out.append(Evidence(p, None, "file in a test folder"))
+        elif p.endswith(".rs"):
+            text = facts.texts.get(p, "")
+            line = tests.first_line(text, tests._RUST_TEST) if "#[" in text else None
+            if line is not None:
+                out.append(Evidence(p, line, "in-file Rust tests #[cfg(test)] or #[test]"))
+    return out
+
+
+def _old_integration(facts: ServiceFacts) -> list[Evidence]:
+    ev: list[Evidence] = []
+    for p, rel in zip(facts.files, facts.rel_paths, strict=True):
+        if tests.is_placeholder(p):
+            continue
+        folder, _, name = rel.rpartition("/")
+        test_name = tests.is_test_name(name)
+        d, in_tree = tests._integration_folder(folder, test_name)
+        if d is not None:
+            ev.append(Evidence(p, None, f"integration test folder {d}/"))
+        elif tests._integration_file(name, in_tree or test_name):
+            ev.append(Evidence(p, None, "integration test file"))
+    return ev
+
+
+def _old_load(facts: ServiceFacts) -> list[Evidence]:
+    out: list[Evidence] = []
+    exts = facts.file_index.exts
+    for p, rel, ext in zip(facts.files, facts.rel_paths, exts, strict=True):
+        text = facts.texts.get(p)
+        detect = tests._DETECTOR_BY_EXT.get(ext)
+        ev = detect(p, text) if detect is not None else None
+        if ev is None and text is not None and tests._load_folder(rel.rpartition("/")[0]):
+            ev = tests._load_script(facts, p, text)
+        if ev is not None:
+            out.append(ev)
+    return out
+
+
+_FILE_ENV_EXTS = config.CONFIG_EXTS | config.CODE_EXTS
+
+
+def _old_environments(facts: ServiceFacts) -> dict[str, Evidence]:
+    found: dict[str, Evidence] = {}
+    prefix = "" if facts.root in ("", ".") else facts.root + "/"
+    named = set(facts.file_index.select(_FILE_ENV_EXTS, rx=config._DOTENV))
+    for p, rel in zip(facts.files, facts.rel_paths, strict=True):
+        env = config._file_env(rel) if p in named else None
+        if env and env not in found:
+            found[env] = Evidence(p, None, f"{env} configuration")
+        for env, folder in config._dir_envs(rel.rpartition("/")[0]):
+            found.setdefault(env, Evidence(prefix + folder, None, f"{env} configuration folder"))
+    return found
+
+
+# ----- equal answers --------------------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(services())
+def test_test_checks_equal_per_file_loops(facts: ServiceFacts) -> None:
+    assert tests._test_file_evidence(facts) == _old_test_files(facts)
+    found = tests.tests_integration(facts)
+    old = _old_integration(facts)
+    assert list(found.evidence) == old[: tests.MAX_EVIDENCE]
+    if old:
+        assert found.message == f"{len(old)} integration test item(s)"
+    assert [e for e in tests._load_evidence(facts)] == _old_load(facts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(services())
+def test_environments_equal_per_file_loop(facts: ServiceFacts) -> None:
+    assert list(config._environments(facts).items()) == list(_old_environments(facts).items())
+
+
+def test_awkward_paths_by_hand() -> None:
+    """The cases that made the candidates exact, spelled out."""
+    files = (
+        "ſtress/run.sh",  # `_LOAD_DIR` ignores case: the long s is an "s"
+        "LOAD/x.sh",
+        "a/Config/Prod/x.txt",  # an env folder in a config folder, any case
+        "my dir/env/pre-prod/x.txt",
+        "İt/Order.java",  # "İ" lower-cases to "i" and a combining dot
+        "src/IT/OrderIT.java",
+        "node_modules/Tests/x.js",
+        ".github/workflows/ci.yml",
+    )
+    texts = {"ſtress/run.sh": "hey -n 1 http://x\n", "LOAD/x.sh": "wrk -t1 http://x\n"}
+    svc = Service(name="s", repo_path="/r", repo_name="r", root=".")
+    facts = ServiceFacts(service=svc, files=files, repo_files=files, texts=texts)
+    assert [e.path for e in tests._load_evidence(facts)] == ["ſtress/run.sh", "LOAD/x.sh"]
+    assert _old_load(facts) == list(tests._load_evidence(facts))
+    assert (
+        list(config._environments(facts))
+        == list(_old_environments(facts))
+        == [
+            "prod",
+            "preprod",
+        ]
+    )
+    assert tests._test_file_evidence(facts) == _old_test_files(facts)
+    assert [e.path for e in _old_integration(facts)] == [
+        e.path for e in tests.tests_integration(facts).evidence
+    ]
+
+
+# ----- the index query and the text search ---------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(services(), st.sets(st.sampled_from([s.lower() for s in SEGMENTS]), max_size=4))
+def test_in_folders_equals_scan(facts: ServiceFacts, names: set[str]) -> None:
+    index = PathIndex(facts.repo_files)
+    want = tuple(
+        p for p in facts.repo_files if not set(names).isdisjoint(p.lower().split("/")[:-1])
+    )
+    assert index.in_folders(frozenset(names)) == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    services(),
+    st.lists(st.sampled_from(["locust", "k6", "config:", "\n", "#[", "zzz", "k"]), max_size=3),
+)
+def test_holding_equals_a_test_per_file(facts: ServiceFacts, literals: list[str]) -> None:
+    texts = facts.texts
+    want = [p for p in facts.files if p in texts and any(x in texts[p] for x in literals)]
+    assert holding(facts, facts.files, literals) == want
+
+
+def test_holding_keeps_hits_in_their_text() -> None:
+    """A literal spanning two texts (joined by the search) is no hit; a NUL in a text is
+    harmless; several hits in one text and texts with none are handled."""
+    texts = {"a": "xx lo", "b": "cust k6 k6", "c": "", "d": "lo\0cust", "e": "locust"}
+    svc = Service(name="s", repo_path="/r", repo_name="r", root=".")
+    facts = ServiceFacts(service=svc, files=tuple(texts), repo_files=tuple(texts), texts=texts)
+    assert holding(facts, ["a", "b", "c", "d", "e", "missing"], ["locust", "k6"]) == ["b", "e"]
+    assert holding(facts, [], ["x"]) == []
