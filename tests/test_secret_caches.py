@@ -88,9 +88,11 @@ def corpus(seed: int, files: int) -> dict[str, str]:
 
 
 def plain_engine() -> Any:
-    """An engine of the same settings, with neither cache."""
+    """An engine of the same settings, with neither cache nor the proof that a file
+    yields nothing."""
     engine = secrets_module._Engine()
     engine._cacheable = False
+    engine._nothing_to_find = None
     engine._name_filters = None
     setattr(engine, "_yaml_lines", yaml_lines)  # noqa: B010 (an instance attribute)
     return engine

@@ -15,7 +15,12 @@ per-line, per-plugin Python overhead). Here:
    that some plugin needs (keyword names such as key/pass/pwd/secret/token, token
    prefixes such as AKIA, ghp_, xox, eyJ, sk_live, glpat-) or, for the few plugins
    whose patterns start with no literal (Discord, Telegram, Twilio, Artifactory,
-   SendGrid, Mailchimp, basic auth in URLs), that plugin's own pattern;
+   SendGrid, Mailchimp, basic auth in URLs), that plugin's own pattern, and more than
+   a name when that is all it holds: a file is not scanned when its text alone proves
+   that no plugin can find anything in any line detect-secrets would scan there, and
+   that nothing raises (`_NothingToFind`: no literal nor pattern of a token plugin, no
+   run of characters long and varied enough for a high-entropy, keyword or key
+   plugin); most candidates are such files (`apiVersion`, `secretKeyRef`, `key:`);
 3. the lines detect-secrets would scan (after its YAML / ini transformers, which keep
    line numbers) are filtered the same way, and the plugins and filters run on the
    candidate lines only, with the whole file as context (so `pragma: allowlist
@@ -69,7 +74,7 @@ from typing import Any, cast
 
 from rung.collect.facts import SecretHit
 from rung.collect.files import under
-from rung.collect.yamllines import Unsure, yaml_lines
+from rung.collect.yamllines import Unsure, verbatim, yaml_lines
 
 # Secret-like names: keyword context. The Keyword plugin's denylist (api_key,
 # private_key, password, passwd, pwd, secret, contraseña...) and the keyword forms of the
@@ -123,18 +128,20 @@ _LITERALS = tuple(
 )
 
 
-def _trie(words: Sequence[str]) -> str:
+def _trie(words: Sequence[str], space: str = " ") -> str:
     """One regular expression for a set of literals, as a trie (`a(?:pi|uth)|key`):
-    one pass over a text instead of one per literal."""
+    one pass over a text instead of one per literal. A space in a literal stands for
+    `space` (a pattern)."""
     heads: dict[str, list[str]] = {}
     for word in sorted(words):
         heads.setdefault(word[0], []).append(word[1:])
     parts = []
     for head, tails in heads.items():
+        first = space if head == " " else re.escape(head)
         if "" in tails:  # a literal is a prefix of another: the shorter one suffices
-            parts.append(re.escape(head))
+            parts.append(first)
         else:
-            parts.append(re.escape(head) + "(?:" + _trie(tails) + ")")
+            parts.append(first + "(?:" + _trie(tails, space) + ")")
     return "|".join(parts)
 
 
@@ -236,8 +243,11 @@ def _has_long_line(text: str) -> bool:
 def has_candidate(text: str) -> bool:
     """Whether `text` holds a literal some plugin needs (case-insensitively) or a match
     of a plugin's pattern."""
-    if _ANY_LITERAL.search(text.lower()) is not None:
-        return True
+    return _ANY_LITERAL.search(text.lower()) is not None or _has_pattern(text)
+
+
+def _has_pattern(text: str) -> bool:
+    """Whether `text` holds a match of a plugin's pattern (`_PLUGIN_NEEDS`)."""
     for gate, pattern in _GATED:
         if (gate is None or gate.search(text) is not None) and pattern.search(text) is not None:
             return True
@@ -282,7 +292,7 @@ class _Engine:
         from detect_secrets.transformers import get_transformers
         from detect_secrets.transformers.exceptions import ParsingError
         from detect_secrets.util.code_snippet import get_code_snippet
-        from detect_secrets.util.filetype import determine_file_type
+        from detect_secrets.util.filetype import FileType, determine_file_type
 
         self._scan = scan
         self._plugins = get_plugins()
@@ -302,14 +312,19 @@ class _Engine:
         self._parsing_error: type[Exception] = ParsingError
         self._snippet = get_code_snippet
         self._name_filters = _name_filters(scan.get_filters_with_parameter("filename"))
+        self._nothing_to_find = _NothingToFind.of(self._plugins, self._transformers)
+        self._yaml_type = FileType.YAML
         # content -> yaml_lines(content), None, or _UNSURE
         self._yaml: dict[str, list[str] | object | None] = {}
         self._yaml_chars = 0
 
     def scan(self, path: str, text: str) -> list[SecretHit]:
+        file_type = self._file_type(path)
+        proof = self._nothing_to_find
+        if proof is not None and proof.holds(text, yaml=file_type == self._yaml_type):
+            return []
         if self._file_filtered(path):
             return []
-        file_type = self._file_type(path)
         for lines in self._line_sets(path, text, file_type):
             found = self._scan_lines(path, lines, file_type)
             if found:
@@ -608,6 +623,180 @@ def _high_entropy_keyword(kind: str, value: str | None) -> bool:
         and _entropy(value) >= KEYWORD_MIN_ENTROPY
         and not all(_WORD_RUN.fullmatch(run) for run in _ALNUM_RUN.findall(value))
     )
+
+
+# --- Files where no plugin can find anything ---------------------------------------
+#
+# Most candidate files are candidates through a name only (`apiVersion`, `secretKeyRef`,
+# `key: name`), and what a plugin finds needs more than a name:
+# - a high-entropy plugin: a quoted run of its characters whose entropy exceeds its limit,
+#   so with more than 2**limit different characters (entropy is at most log2 of that
+#   number): 23 for base64 (4.5), 8 for hex (3.0);
+# - the keyword plugin, as counted here (`_high_entropy_keyword`): a denylisted name and
+#   a value of at least 8 different characters, without whitespace or quotes;
+# - the keyword forms of AWS' secret key, Cloudant, IBM Cloud IAM, IBM COS HMAC and
+#   SoftLayer: a long run of key characters (`_KEY_RUNS`, from their patterns);
+# - every other plugin: its literal or pattern (`_PLUGIN_NEEDS`: `_applicable` runs it on
+#   no other line).
+# The lines scanned are the text's own or those the ini and YAML transformers write,
+# `key = "value"` and `key: "value"comment`, whose keys, values and comments are pieces of
+# the text joined by whitespace (ini: unless `%(` interpolates another option into a
+# value; YAML: when `yamllines.verbatim`), with at most one character added next to a
+# piece: the `\` escaping a `"` in a value, or the `:` after a key (the ` = ` between
+# an ini key and value stands apart). So a run of characters in a scanned line is part
+# of a run in the text, plus perhaps that one character, or that lone `=`; and a literal
+# or pattern without whitespace in a scanned line is in the text (a space in a literal,
+# "private key", may be any whitespace there).
+
+# A `_KEY_RUNS` plugin's needs, from its patterns (matched case-insensitively, as they
+# are): the name its keyword form starts with (None: any) and its runs of key characters
+# (characters, length).
+_KEY_RUNS: dict[str, tuple[str | None, tuple[tuple[str, int], ...]]] = {
+    # `aws_secret_key = "..."` (its key ids start with its literals)
+    "AWSKeyDetector": ("aws", (("0-9a-z/+", 40),)),
+    "CloudantDetector": (
+        "cloudant|cl(?:ou)?[_-]?(?:api)?(?:key|pwd|pw|pass|token)",
+        (("0-9a-f", 64), ("a-z", 24)),
+    ),
+    "IbmCloudIamDetector": (None, (("a-z0-9_\\-", 44),)),
+    "IbmCosHmacDetector": ("secret[-_]?(?:access)?[-_]?key", (("a-f0-9", 48),)),
+    "SoftlayerDetector": (
+        "softlayer|sl[_-]?(?:api)?[_-]?(?:key|pwd|pass|token)",
+        (("a-z0-9", 64),),
+    ),
+}
+# The literals of a `_KEY_RUNS` plugin that mark its other patterns
+_KEY_LITERALS = {"AWSKeyDetector": ("akia", "asia", "abia", "acca", "a3t")}
+_ADDED = frozenset("\\:")  # what a transformer may add next to a piece of the text
+_KEYWORD_VALUE_RUN = r"""[^\s'"]"""
+_INTERPOLATION = "%("
+_OWN_PLUGINS = "detect_secrets.plugins."
+_ENTROPY_SLACK = 1e-9  # float rounding: 8 equally frequent characters may give 3.0000000000000004
+
+
+def _fewest_characters(limit: float) -> int:
+    """The fewest different characters of a string whose entropy may reach `limit`."""
+    return math.ceil(2 ** (limit - _ENTROPY_SLACK))
+
+
+def _run_of(characters: str, fewest: int) -> tuple[re.Pattern[str], int]:
+    """A run in the text that may be part of a scanned run of `characters` (a regex
+    character class) with at least `fewest` different characters, and how many
+    different characters that text run needs."""
+    need = fewest - (1 if any(re.fullmatch(characters, c) for c in _ADDED) else 0)
+    return re.compile(f"{characters}{{{need},}}"), need
+
+
+def _alternatives(runs: Sequence[tuple[str, int]]) -> str:
+    return "|".join(f"[{chars}]{{{length}}}" for chars, length in runs)
+
+
+def _has_run(run: tuple[re.Pattern[str], int], text: str) -> bool:
+    regex, need = run
+    return any(len(set(match.group())) >= need for match in regex.finditer(text))
+
+
+class _Caseless:
+    """A case-insensitive search for a lower-case pattern. On an ASCII text it searches
+    the lower-cased text instead (the same answer, several times faster than testing
+    each character case-insensitively); `within`: a pattern every match lies in, searched
+    first on the lower-cased ASCII text."""
+
+    def __init__(self, pattern: str, within: str | None = None) -> None:
+        self.lower = re.compile(pattern)
+        self.any_case = re.compile(pattern, re.IGNORECASE)
+        self.within = re.compile(within) if within is not None else None
+
+    def search(self, text: str, low: str) -> bool:
+        if not text.isascii():
+            return self.any_case.search(text) is not None
+        if self.within is None:
+            return self.lower.search(low) is not None
+        return any(self.lower.search(m.group()) for m in self.within.finditer(low))
+
+
+class _NothingToFind:
+    """Proof, from a file's text alone, that the engine finds nothing in it and raises
+    nothing (see above): then neither the transformers nor the plugins need to run."""
+
+    def __init__(self, plugins: Sequence[Any]) -> None:
+        from detect_secrets.plugins.keyword import DENYLIST
+
+        literals: set[str] = set()
+        key_runs: list[tuple[str, int]] = []
+        self.key_plugins: list[tuple[_Caseless | None, _Caseless]] = []
+        self.entropy_runs: list[tuple[re.Pattern[str], int]] = []
+        self.keyword = False
+        for plugin in plugins:
+            kind = type(plugin).__name__
+            if kind in _NAMED_PLUGINS:
+                charset = "[" + re.escape(plugin.charset) + "]"
+                fewest = _fewest_characters(plugin.entropy_limit)
+                self.entropy_runs.append(_run_of(charset, fewest))
+            elif kind == "KeywordDetector":
+                self.keyword = True
+            elif kind in _KEY_RUNS:
+                name, runs = _KEY_RUNS[kind]
+                key_runs.extend(runs)
+                self.key_plugins.append(
+                    (None if name is None else _Caseless(name), _Caseless(_alternatives(runs)))
+                )
+                literals.update(_KEY_LITERALS.get(kind, ()))
+            else:
+                literals.update(_PLUGIN_NEEDS[kind][0])
+        self.literals = re.compile(_trie(sorted(literals), space=r"\s+")) if literals else None
+        # every key run lies in a run of all their characters, as long as the shortest
+        self.key_runs = (
+            _Caseless(
+                _alternatives(key_runs),
+                within="[{}]{{{},}}".format(
+                    "".join(chars for chars, _ in key_runs), min(n for _, n in key_runs)
+                ),
+            )
+            if key_runs
+            else None
+        )
+        self.keyword_names = _Caseless("|".join(DENYLIST))
+        self.keyword_value = _run_of(
+            _KEYWORD_VALUE_RUN, max(KEYWORD_MIN_LENGTH, _fewest_characters(KEYWORD_MIN_ENTROPY))
+        )
+
+    @staticmethod
+    def of(plugins: Sequence[Any], transformers: Sequence[Any]) -> _NothingToFind | None:
+        """The proof for these plugins and transformers, or None when one of them is not
+        detect-secrets' own (nothing is known of what it finds or writes)."""
+        if not all(
+            type(p).__name__ in _PLUGIN_NEEDS and type(p).__module__.startswith(_OWN_PLUGINS)
+            for p in plugins
+        ) or not all(_type_test(t) is not None for t in transformers):
+            return None
+        return _NothingToFind(plugins)
+
+    def holds(self, text: str, yaml: bool) -> bool:
+        """True when nothing can be found in `text`; `yaml`: the YAML transformer reads it."""
+        if _INTERPOLATION in text or (yaml and not verbatim(text)):
+            return False
+        low = text.lower()
+        if self.literals is not None and self.literals.search(low) is not None:
+            return False
+        if _has_pattern(text):
+            return False
+        if (
+            self.key_runs is not None
+            and self.key_runs.search(text, low)
+            and any(
+                (name is None or name.search(text, low)) and runs.search(text, low)
+                for name, runs in self.key_plugins
+            )
+        ):
+            return False
+        if any(_has_run(run, text) for run in self.entropy_runs):
+            return False
+        return not (
+            self.keyword
+            and self.keyword_names.search(text, low)
+            and _has_run(self.keyword_value, text)
+        )
 
 
 # A line configparser can read neither as a section header nor as an option, whatever

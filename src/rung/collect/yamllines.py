@@ -139,7 +139,7 @@ def yaml_lines(content: str) -> list[str] | None:
     try:
         root = yaml.compose(content, Loader=_LOADER)
     except ComposerError as exc:
-        if exc.context == _SINGLE and _shallow(content):
+        if exc.context == _SINGLE and shallow(content):
             return None  # a second document: theirs raises whatever the first one is
         raise Unsure from None
     except Exception:
@@ -191,12 +191,38 @@ def _undefined_tag(root: Node) -> bool:
     return undefined
 
 
-def _shallow(content: str) -> bool:
+def shallow(content: str) -> bool:
     """Nesting is bounded well below the depth where their recursive composer fails: a
     nested block collection starts further right (an indentless sequence excepted), a
-    flow one needs a bracket."""
+    flow one needs a bracket. (Lines split at "\\n" only: on a text not yet read with
+    universal newlines the widths are larger, so the answer errs on the safe side.)"""
     width = max(map(len, content.split("\n")))
     return 2 * width + 2 + content.count("[") + content.count("{") < _MAX_DEPTH * 4
+
+
+# What can make their loader raise an error that is no YAML error, or give a string that
+# is not the text's own characters (see `verbatim`): a backslash (escapes in double-quoted
+# scalars), a tag (`!!binary`, whose bytes are encoded again; `!!int "0x"`), their marker,
+# a plain scalar resolved as a timestamp (4 digits, `-`, a digit: the date may not exist)
+# or as an int that int() rejects (`0b_`, `0x_`: no digits; more digits than Python
+# converts, 640 at its strictest setting).
+_NOT_VERBATIM = ("\\", "!", _MARKER, "0b_", "0x_")
+_NOT_VERBATIM_DIGITS = re.compile("[0-9](?:[0-9]{3}-[0-9]|[0-9_]{639})")
+
+
+def verbatim(content: str) -> bool:
+    """True when detect-secrets' YAMLTransformer, on `content`, either raises a YAML
+    error (their ParsingError) or gives lines whose keys and values are made of pieces
+    of `content` itself, joined by whitespace: a scalar folds its lines with " " or
+    "\\n", drops indentation and quotes and turns `''` into `'`, but, without a
+    backslash or a tag, adds no character of its own (aliases and merge keys copy other
+    scalars). Every other error their loader can raise, constructing a value SafeConstructor
+    rejects or composing a deep document, is ruled out here."""
+    return (
+        not any(part in content for part in _NOT_VERBATIM)
+        and _NOT_VERBATIM_DIGITS.search(content) is None
+        and shallow(content)
+    )
 
 
 class _Walk:
