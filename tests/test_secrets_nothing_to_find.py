@@ -132,8 +132,12 @@ def yaml_text(rng: random.Random) -> str:
     lines: list[str] = []
     for _ in range(rng.randint(1, 4)):
         key, value = rng.choice(KEYS), rng.choice(VALUES)
-        shape = rng.randrange(8)
-        if shape == 0:
+        shape = rng.randrange(10)
+        if shape == 8:
+            lines.append(f'{{"{key}":{value}, x: [{value},{value}]}}')
+        elif shape == 9:
+            lines.append(f"{key}: [{value}, {{{key}: {value}}}]")
+        elif shape == 0:
             lines.append(f"{key}:\n  nested_{key}: {yaml_value(rng, value)}")
         elif shape == 1:
             lines.append(f"- {key}: {yaml_value(rng, value)}")
@@ -206,7 +210,8 @@ def corpus(seed: int, count: int) -> list[tuple[str, str]]:
     for _ in range(count):
         text = rng.choice((yaml_text, ini_text, code_text))(rng)
         newline = rng.choice(("\n", "\n", "\n", "\r\n", "\r"))
-        out.append((rng.choice(NAMES), text.replace("\n", newline)))
+        bom = "\ufeff" if rng.random() < 0.05 else ""
+        out.append((rng.choice(NAMES), bom + text.replace("\n", newline)))
     return out
 
 
@@ -284,6 +289,29 @@ def test_runs_in_scanned_lines_lie_in_runs_of_the_text(seed: int) -> None:
                             trimmed is not None and any(trimmed in r for r in runs(regex, text))
                         ), (name, text, line, run)
         assert checked > 1000
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_quoted_runs_in_scanned_lines_are_found_in_the_text(seed: int) -> None:
+    """What a high-entropy plugin sees (a run of its characters between quotes in a
+    scanned line) is found by `_has_quoted_run` in the text, as a run with as many
+    different characters (one fewer for the `\\` a transformer may add)."""
+    with secrets_module._detect_secrets() as engine:
+        plugins = [p for p in engine._plugins if type(p).__name__ in secrets_module._NAMED_PLUGINS]
+        checked = 0
+        for name, text in corpus(200 + seed, 600):
+            is_yaml = name.endswith((".yaml", ".yml"))
+            if "%(" in text or (is_yaml and not verbatim(text)):
+                continue
+            for line in transformed(engine, name, text):
+                for plugin in plugins:
+                    charset = "[" + re.escape(plugin.charset) + "]"
+                    for value in plugin.analyze_string(line):
+                        checked += 1
+                        need = max(1, len(set(value)) - ("\\" in plugin.charset))
+                        run = (re.compile(f"{charset}{{{need},}}"), need)
+                        assert secrets_module._has_quoted_run(run, text), (name, text, line)
+        assert checked > 500
 
 
 def test_escapes_and_continuations_are_not_verbatim() -> None:

@@ -696,6 +696,38 @@ def _has_run(run: tuple[re.Pattern[str], int], text: str) -> bool:
     return any(len(set(match.group())) >= need for match in regex.finditer(text))
 
 
+# What may stand just before the first character of a value a transformer quotes, or of
+# a quoted string, in the text: a quote, whitespace, the start of the text (or a byte
+# order mark), a YAML flow indicator or `:`, an ini `=`; and just after its last one.
+_OPENS = frozenset("'\"[{,:=\ufeff")
+_CLOSES = frozenset("'\",]}[{:")
+
+
+def _has_quoted_run(run: tuple[re.Pattern[str], int], text: str) -> bool:
+    """`_has_run`, for runs that the high-entropy plugins only see between quotes: a
+    scanned run between quotes is either between quotes in the text or a whole value the
+    transformer quoted; a YAML scalar starts and ends where `_OPENS` and `_CLOSES` say,
+    an ini value after the `=` that ends its key (inside the run when `=` is one of its
+    characters) and before whitespace."""
+    regex, need = run
+    end_of_text = len(text)
+    for match in regex.finditer(text):
+        start, end = match.span()
+        if end < end_of_text and not (text[end] in _CLOSES or text[end].isspace()):
+            continue
+        found = match.group()
+        if len(set(found)) < need:
+            continue
+        if start == 0 or text[start - 1] in _OPENS or text[start - 1].isspace():
+            return True
+        cut = found.find("=")
+        while cut != -1:
+            if len(set(found[cut + 1 :])) >= need:
+                return True
+            cut = found.find("=", cut + 1)
+    return False
+
+
 class _Caseless:
     """A case-insensitive search for a lower-case pattern. On an ASCII text it searches
     the lower-cased text instead (the same answer, several times faster than testing
@@ -790,7 +822,7 @@ class _NothingToFind:
             )
         ):
             return False
-        if any(_has_run(run, text) for run in self.entropy_runs):
+        if any(_has_quoted_run(run, text) for run in self.entropy_runs):
             return False
         return not (
             self.keyword
