@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from rung.catalog.entity import Service
 from rung.checks.base import Evidence
-from rung.checks.builtin import config, tests
+from rung.checks.builtin import config, dep_files, dep_migrations, security, tests
 from rung.checks.util import holding
 from rung.collect.facts import ServiceFacts
 from rung.collect.pathindex import PathIndex
@@ -25,6 +25,7 @@ SEGMENTS = [
     "LoadTests", "perf", "ſtress", "stress", "bench", "benchmarks", "config", "CONFIG",
     "deploy", "k8s", "env", "prod", "Production", "staging", "dev", "pre-prod", "pre_prod",
     "overlays", "settings", "node_modules", "vendor", "my dir", "İt", "Kit", "x.y", "svc",
+    "migrations", "db", "versions", "Migrations", ".GitHub", "codeql",
 ]  # fmt: skip
 NAMES = [
     "app.py", "test_app.py", "app_test.go", "OrderTest.java", "OrderIT.java", "ITOrder.java",
@@ -34,13 +35,16 @@ NAMES = [
     "values-prod.yaml", "application-staging.yml", "prod.tfvars", ".env.prod", ".ENV.Dev",
     "settings.py", "prod.json", "config.prod.toml", "odd\n", "x.py\n", "noext", "a.",
     "integration_test.py", "e2e.test.ts", "functional.spec.js", "ünïcode Test.kt",
+    "0001_init.up.sql", "V1__init.SQL", "migrate.go", "db.go", "main.GO", "0001_init.py",
+    "pyproject.toml", "requirements-dev.txt", ".bandit", "codeql-config.yml", "sql.go\n",
 ]  # fmt: skip
 TEXTS = [
     None, "", "import locust\n", "from locust import HttpUser\n", "import k6\n",
     "import http from 'k6/http';\n", "class S extends Simulation // io.gatling\n",
     "config:\n  target: x\nscenarios:\n  - flow: []\n", "#[cfg(test)]\nmod tests {}\n",
     "fn main() {}\n#[test]\nfn t() {}\n", "vegeta attack -rate 10\n", "wrk.method = 'POST'\n",
-    "hey -n 10 http://x\n", "nothing here\n", "locust\0k6\n",
+    "hey -n 10 http://x\n", "nothing here\n", "locust\0k6\n", "-- +goose Up\nCREATE x;\n",
+    "goose.AddMigration(up, down)\n", "goose\n",
 ]  # fmt: skip
 ROOTS = [".", "svc", "a/svc", "Src", "test", "config", "load", "it"]
 
@@ -146,6 +150,35 @@ def _old_environments(facts: ServiceFacts) -> dict[str, Evidence]:
     return found
 
 
+def _old_migration_files(facts: ServiceFacts) -> list[Evidence]:
+    out: list[Evidence] = []
+    seen: set[str] = set()
+    candidates = facts.file_index.select(
+        frozenset({"sql", "go"}), needles=dep_migrations._CANDIDATE_NEEDLES
+    )
+    for p in candidates:
+        low = p.lower()
+        named = dep_migrations._PATH_PREFILTER.search(low) is not None
+        for tool, pattern in dep_migrations.MIGRATION_PATHS if named else ():
+            if tool not in seen and pattern.search(low):
+                seen.add(tool)
+                out.append(Evidence(p, None, f"{tool} migration"))
+        for tool, path_pattern, content, literal in dep_migrations.MIGRATION_CONTENT:
+            text = facts.texts.get(p) if tool not in seen and path_pattern.search(low) else None
+            m = content.search(text) if text and literal in text else None
+            if text and m:
+                seen.add(tool)
+                out.append(Evidence(p, text.count("\n", 0, m.start()) + 1, f"{tool} migration"))
+    return out
+
+
+def _old_own_configs(facts: ServiceFacts) -> list[str]:
+    wanted = security._config_candidates(facts)
+    top = tuple(p for p in facts.repo_files if "/" not in p or p.lower().startswith(".github/"))
+    own = [p for p in facts.files if p in wanted]
+    return list(dict.fromkeys([*own, *(p for p in top if p in wanted)]))
+
+
 # ----- equal answers --------------------------------------------------------------------------
 
 
@@ -159,6 +192,27 @@ def test_test_checks_equal_per_file_loops(facts: ServiceFacts) -> None:
     if old:
         assert found.message == f"{len(old)} integration test item(s)"
     assert [e for e in tests._load_evidence(facts)] == _old_load(facts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(services())
+def test_migrations_and_security_configs_equal_per_file_loops(facts: ServiceFacts) -> None:
+    assert list(dep_migrations._migration_files(facts)) == _old_migration_files(facts)
+    wanted = security._config_candidates(facts)
+    assert wanted == frozenset(
+        [
+            *facts.repo_index.with_base([*security.SAST_CONFIGS, *security._BUILD_FILES]),
+            *(
+                p
+                for p in facts.repo_index.find(security._REQUIREMENTS_GLOBS)
+                if security._REQUIREMENTS.fullmatch(security._base(p))
+            ),
+            *(p for p in facts.repo_files if p.lower().startswith(".github/")),
+        ]
+    )
+    own = facts.file_index.among(wanted)
+    top = [p for p in security._top_level_repo(facts) if p in wanted]
+    assert list(dict.fromkeys([*own, *top])) == _old_own_configs(facts)
 
 
 @settings(max_examples=300, deadline=None)
@@ -198,6 +252,15 @@ def test_awkward_paths_by_hand() -> None:
     ]
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.from_regex(dep_files.COVERAGE_FLAG))
+def test_coverage_flag_literals_are_in_every_match(text: str) -> None:
+    """`_coverage_evidence` skips texts holding none of the literals: each match holds one."""
+    m = dep_files.COVERAGE_FLAG.search(text)
+    assert m is not None
+    assert any(s in m.group(0) for s in dep_files._COVERAGE_FLAG_LITERALS)
+
+
 # ----- the index query and the text search ---------------------------------------------------
 
 
@@ -209,6 +272,15 @@ def test_in_folders_equals_scan(facts: ServiceFacts, names: set[str]) -> None:
         p for p in facts.repo_files if not set(names).isdisjoint(p.lower().split("/")[:-1])
     )
     assert index.in_folders(frozenset(names)) == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(services(), st.lists(st.sampled_from(["a", "svc/x", "zz", "Src/app.py"]), max_size=3))
+def test_among_keeps_the_index_order(facts: ServiceFacts, extra: list[str]) -> None:
+    index = PathIndex(facts.files)
+    asked = [*facts.repo_files[::2], *extra]
+    want = tuple(dict.fromkeys(p for p in facts.files if p in set(asked)))
+    assert index.among(asked) == want
 
 
 @settings(max_examples=300, deadline=None)

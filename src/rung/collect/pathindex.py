@@ -259,6 +259,11 @@ class PathIndex:
         position = self.memo("position", self._positions)
         return tuple(sorted({p for g in groups for p in g}, key=position.__getitem__))
 
+    def among(self, paths: Iterable[str]) -> tuple[str, ...]:
+        """The distinct `paths` that are paths of this index, in the order of `paths`."""
+        position = self.memo("position", self._positions)
+        return tuple(sorted({p for p in paths if p in position}, key=position.__getitem__))
+
     def _positions(self) -> dict[str, int]:
         """Path -> the index of its first occurrence."""
         paths = self.paths

@@ -131,6 +131,12 @@ def ci_commands(line: str) -> list[str]:
 
 
 def _test_steps(facts: ServiceFacts, path: str) -> Evidence | None:
+    """The first test command of a CI definition, once per repository (its services
+    share the repository-level definitions)."""
+    return facts.repo_index.memo(("ci.test_steps", path), lambda: _first_test_step(facts, path))
+
+
+def _first_test_step(facts: ServiceFacts, path: str) -> Evidence | None:
     for n, line in enumerate(facts.texts.get(path, "").splitlines(), 1):
         for cmd in ci_commands(line):
             if cmd and is_test_command(cmd):

@@ -116,6 +116,8 @@ COVERAGE_FLAG = re.compile(
     r"|--coverage-(?:clover|html|xml|text)|kover(?:Xml|Html)Report|koverVerify",
     re.M,
 )
+# A text `COVERAGE_FLAG` matches holds one of these literals (each alternative does).
+_COVERAGE_FLAG_LITERALS = ("cov", "Cov", "nyc", "c8", "tarpaulin", "jacoco", "kover")
 CI_FILES = (
     "jenkinsfile", ".gitlab-ci.y*ml", "azure-pipelines.y*ml", ".travis.y*ml",
     "bitbucket-pipelines.y*ml", ".drone.y*ml", "cloudbuild.y*ml",
@@ -174,7 +176,10 @@ def _coverage_evidence(facts: ServiceFacts) -> Iterator[Evidence]:
                 yield Evidence(p, line, "coverage configuration")
     scripts = _select(facts, SCRIPT_FILES)
     for p in dict.fromkeys([*ci_files(facts), *scripts]):
-        line = first_line(facts.texts.get(p, ""), COVERAGE_FLAG)
+        text = facts.texts.get(p, "")
+        if not any(s in text for s in _COVERAGE_FLAG_LITERALS):
+            continue
+        line = first_line(text, COVERAGE_FLAG)
         if line is not None:
             yield Evidence(p, line, "coverage measured in CI or scripts")
 

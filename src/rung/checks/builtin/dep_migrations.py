@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from rung.checks.base import Evidence, Finding, check, failed, not_applicable, passed
 from rung.checks.builtin.depmatch import first, matching, names
+from rung.checks.util import holding
 from rung.collect.facts import ServiceFacts
 
 # (tool, pattern over the lower-cased repo-relative path)
@@ -124,15 +125,18 @@ def has_database(facts: ServiceFacts) -> bool:
 
 
 _PATH_PREFILTER = re.compile(r"migrat|changelog|alembic|flyway|\.sql$")
-# Paths a migration pattern may match: the literals of `_PATH_PREFILTER` and the
-# extensions of `MIGRATION_CONTENT` outside a migrations folder.
+# Paths a migration pattern may match: the literals of `_PATH_PREFILTER`, and outside a
+# migrations folder SQL files and the Go files whose text holds goose's literal.
 _CANDIDATE_NEEDLES = ("migrat", "changelog", "alembic", "flyway")
-_CANDIDATE_EXTS = frozenset({"sql", "go"})
+_SQL = frozenset({"sql"})
+_GO = frozenset({"go"})
 
 
 def _migration_files(facts: ServiceFacts) -> Iterator[Evidence]:
     seen: set[str] = set()  # one evidence per tool
-    for p in facts.file_index.select(_CANDIDATE_EXTS, needles=_CANDIDATE_NEEDLES):
+    index = facts.file_index
+    goose = holding(facts, index.select(_GO), ("goose",))
+    for p in index.ordered(index.select(_SQL, needles=_CANDIDATE_NEEDLES), goose):
         low = p.lower()
         named = _PATH_PREFILTER.search(low) is not None
         for tool, pattern in MIGRATION_PATHS if named else ():

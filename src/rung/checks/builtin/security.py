@@ -277,7 +277,7 @@ def _config_candidates(facts: ServiceFacts) -> frozenset[str]:
         index = facts.repo_index
         named = index.with_base([*SAST_CONFIGS, *_BUILD_FILES])
         reqs = (p for p in index.find(_REQUIREMENTS_GLOBS) if _REQUIREMENTS.fullmatch(_base(p)))
-        github = (p for p in facts.repo_files if p.lower().startswith(".github/"))
+        github = (p for p in index.select(needles=_GITHUB) if p.lower().startswith(".github/"))
         return frozenset([*named, *reqs, *github])
 
     return facts.repo_index.memo("security.config_candidates", compute)
@@ -289,7 +289,7 @@ def _base(path: str) -> str:
 
 def _config_evidence(facts: ServiceFacts) -> Iterator[Evidence]:
     wanted = _config_candidates(facts)
-    own = [p for p in facts.files if p in wanted]
+    own = facts.file_index.among(wanted)
     files = list(dict.fromkeys([*own, *(p for p in _top_level_repo(facts) if p in wanted)]))
     for p in files:
         name = posixpath.basename(p).lower()
@@ -308,13 +308,13 @@ def _config_evidence(facts: ServiceFacts) -> Iterator[Evidence]:
             yield from _repo_tool_hits(facts, p, "in the build")
 
 
+_GITHUB = (".github/",)
+
+
 def _top_level_repo(facts: ServiceFacts) -> tuple[str, ...]:
-    return facts.repo_index.memo(
-        "security.top_level_repo",
-        lambda: tuple(
-            p for p in facts.repo_files if "/" not in p or p.lower().startswith(".github/")
-        ),
-    )
+    index = facts.repo_index
+    github = (p for p in index.select(needles=_GITHUB) if p.lower().startswith(".github/"))
+    return index.memo("security.top_level_repo", lambda: index.ordered(index.in_dir(""), github))
 
 
 def _static_evidence(facts: ServiceFacts) -> Iterator[Evidence]:
