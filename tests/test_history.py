@@ -10,7 +10,16 @@ import pytest
 
 from gitrepo import Repo, _env
 from rung.collect.facts import GitFacts
-from rung.collect.history import read_history, shas_by_root_of_repo
+from rung.collect.history import (
+    _full_log,
+    _parent_blocks,
+    _walk,
+    _whole_tree_hits,
+    _whole_tree_keep,
+    read_history,
+    shas_by_root,
+    shas_by_root_of_repo,
+)
 
 _clock = itertools.count(1)
 
@@ -274,3 +283,90 @@ def test_single_root_linear_history_matches_git(tmp_path: Path) -> None:
     facts = read_history(str(repo.path), ["."])["."]
     assert list(facts.commits) == times and len(times) == 3
     assert times[-1][1] == times[0][1] == "dev@example.com"
+
+
+def _awkward(path: Path) -> Repo:
+    """Merges of every kind (real, fast-forwardable with --no-ff, octopus, one that drops
+    its side branch), empty commits, a rename, unicode paths, CRLF text, a symlink."""
+    repo = Repo(path)
+    commit(repo, {"a/ü.txt": "x\r\ny\r\n", "b/main.go": "1\n", "README": "r\n"})
+    (repo.path / "a" / "link").symlink_to("ü.txt")
+    commit(repo)  # the symlink
+    commit(repo)  # empty
+    repo.git("checkout", "-q", "-b", "ff")
+    commit(repo, {"b/日本.md": "ff\n"})
+    repo.git("checkout", "-q", "main")
+    merge(repo, "ff")  # TREESAME to its second parent
+    repo.git("checkout", "-q", "-b", "real")
+    commit(repo, {"a/real.txt": "side\r\n"})
+    repo.git("checkout", "-q", "main")
+    commit(repo, {"b/main.go": "2\n"})
+    merge(repo, "real")  # differs from both parents
+    repo.git("mv", "a/ü.txt", "b/ü moved.txt")
+    commit(repo)  # a rename across roots
+    base = repo.git("rev-parse", "HEAD").strip()
+    for name, p in (("o1", "a/o1"), ("o2", "b/o2"), ("o3", "c/o3")):
+        repo.git("checkout", "-q", "-b", name, base)
+        commit(repo, {p: name})
+    repo.git("checkout", "-q", "main")
+    merge(repo, "o1", "o2", "o3")  # octopus
+    commit(repo)  # empty, after the merges
+    return repo
+
+
+def _whole_tree_replays(repo: Repo) -> tuple[list[bool], list[bool]]:
+    """(the shortcut's answer, the walk's answer) per commit of the plain log."""
+    out = repo.git("log", "-z", "--format=%H%x00%P%x00%T", "HEAD")
+    tokens = out.split("\0")
+    shas, parents, trees = tokens[0::3][: len(tokens) // 3], tokens[1::3], tokens[2::3]
+    hits = _whole_tree_hits(shas, parents, trees)
+    return _whole_tree_keep(shas, parents, trees), [sha in hits for sha in shas]
+
+
+def test_whole_tree_history_without_a_walk_matches_git(tmp_path: Path) -> None:
+    """One root ".", a history with merges that reach every commit: the commits are
+    taken without a walk (`_whole_tree_keep`); the same as the walk, the same as git."""
+    repo = _awkward(tmp_path / "r")
+    shortcut, walk = _whole_tree_replays(repo)
+    assert shortcut == walk and shortcut.count(True) == len(git_log(repo, "."))
+    out = repo.git("log", "--no-merges", "--format=%ct %aE", "--", ".").splitlines()
+    times = [(int(t), e.lower()) for t, e in (line.split() for line in out)]
+    assert list(read_history(str(repo.path), ["."])["."].commits) == times
+    assert_same_as_git(repo, [".", "a", "b", "c", "b/日本.md"])
+    # a merge that drops its side branch: that branch is not reached, the walk decides
+    repo.git("checkout", "-q", "-b", "dropped")
+    dropped = commit(repo, {"a/ü.txt": "dropped"})
+    repo.git("checkout", "-q", "main")
+    commit(repo, {"c/o3": "main"})
+    merge(repo, "dropped", strategy="ours")
+    shortcut, walk = _whole_tree_replays(repo)
+    assert shortcut == walk
+    assert dropped not in git_log(repo, ".")
+    out = repo.git("log", "--no-merges", "--format=%ct %aE", "--", ".").splitlines()
+    times = [(int(t), e.lower()) for t, e in (line.split() for line in out)]
+    assert list(read_history(str(repo.path), ["."])["."].commits) == times
+    assert_same_as_git(repo, [".", "a", "b", "c"])
+
+
+def _assert_walk_free_equals_walk(repo: Repo, roots: list[str]) -> None:
+    """shas_by_root (a root whose walk reaches every commit goes without it) equals the
+    walk for every root, and git."""
+    order, commits = _full_log(str(repo.path), roots)
+    got = shas_by_root(order, commits, roots)
+    merges = {s: _parent_blocks(s, commits) for s, c in commits.items() if len(c.parents) > 1}
+    for root in roots:
+        hits = _walk(order[0], commits, merges, root)
+        assert got[root] == [s for s in order if s in hits], root
+    assert_same_as_git(repo, roots)
+
+
+def test_one_pass_roots_without_a_walk_match_git(tmp_path: Path) -> None:
+    repo = _awkward(tmp_path / "r")
+    roots = [".", "a", "b", "c", "b/日本.md", "a/link", "missing"]
+    _assert_walk_free_equals_walk(repo, roots)
+    repo.git("checkout", "-q", "-b", "dropped")
+    commit(repo, {"a/ü.txt": "dropped"})
+    repo.git("checkout", "-q", "main")
+    commit(repo, {"c/o3": "main"})
+    merge(repo, "dropped", strategy="ours")  # root "a": the walk decides
+    _assert_walk_free_equals_walk(repo, roots)

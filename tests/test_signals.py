@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from gitrepo import Repo
 from rung.collect.facts import GitFacts
 from rung.collect.history import read_history
@@ -102,3 +105,68 @@ def test_monthly_buckets_at_month_edges() -> None:
             expected[key] += 1
     assert s["git.monthly_commits"] == expected
     assert list(expected.values()) == [1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 1]
+
+
+def _plain_signals(git: GitFacts, as_of: datetime) -> dict[str, object]:
+    """checks.md's definitions, commit by commit (the reference for git_signals)."""
+    now = as_of.replace(tzinfo=UTC) if as_of.tzinfo is None else as_of.astimezone(UTC)
+    end, start = now.timestamp(), (now - timedelta(days=90)).timestamp()
+    times = [t for t, _ in git.commits]
+    recent = [(t, e) for t, e in git.commits if start < t <= end]
+    months: list[str] = []
+    year, month = now.year, now.month
+    for _ in range(12):
+        months.insert(0, f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    monthly = dict.fromkeys(months, 0)
+    for t in times:
+        key = datetime.fromtimestamp(t, UTC).strftime("%Y-%m")
+        if t <= end and key in monthly:
+            monthly[key] += 1
+    first = min(times, default=None)
+    return {
+        "git.commits_total": len(times),
+        "git.commits_90d": len(recent),
+        "git.authors_90d": len({e for _, e in recent}),
+        "git.first_commit": None if first is None else _iso(first),
+        "git.last_commit": None if not times else _iso(max(times)),
+        "git.monthly_commits": monthly,
+        "age_days": None if first is None else max(0, int((end - first) // 86400)),
+    }
+
+
+def _iso(t: int) -> str:
+    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_EDGE = ts(datetime(2026, 3, 1, tzinfo=UTC))
+_EDGES = [ts(datetime(y, m, 1, tzinfo=UTC)) for y in (2025, 2026) for m in range(1, 13)]
+
+
+@given(
+    offsets=st.lists(
+        st.tuples(
+            st.one_of(
+                st.sampled_from(_EDGES).flatmap(lambda e: st.integers(e - 2, e + 1)),
+                st.integers(_EDGE - 500 * 86400, _EDGE + 500 * 86400),
+            ),
+            st.sampled_from(["a@x", "b@x", "c@x"]),
+        ),
+        max_size=40,
+    ),
+    as_of=st.one_of(
+        st.sampled_from(_EDGES).flatmap(lambda e: st.integers(e - 1, e + 1)),
+        st.integers(_EDGE - 400 * 86400, _EDGE + 400 * 86400),
+    ),
+    naive=st.booleans(),
+)
+def test_signals_equal_their_plain_definitions(
+    offsets: list[tuple[int, str]], as_of: int, naive: bool
+) -> None:
+    """Unsorted times, times on and around month starts and window edges, an as-of time
+    on a month's first second: the counts by sorted times equal commit-by-commit ones."""
+    when = datetime.fromtimestamp(as_of, UTC)
+    if naive:
+        when = when.replace(tzinfo=None)
+    git = GitFacts(available=True, head="h", commits=tuple(offsets))
+    assert git_signals(git, when) == _plain_signals(git, when)

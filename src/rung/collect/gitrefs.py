@@ -39,8 +39,26 @@ def read_plain(path: str, limit: int = 4096) -> str:
     st = os.lstat(path)
     if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
         raise ValueError(f"{path}: not a regular file of at most {limit} bytes")
-    with open(path, "rb") as fh:
-        return fh.read(limit).decode("utf-8", "replace")
+    return _read_bytes(path, limit).decode("utf-8", "replace")
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+def _read_bytes(path: str, limit: int) -> bytes:
+    """Up to `limit` bytes of a file found regular, opened without following a symlink
+    (OSError if it became one). `os` calls: a ref is read for every repository, and
+    `open()` costs several times more."""
+    fd = os.open(path, _OPEN_FLAGS)
+    try:
+        chunks: list[bytes] = []
+        got = 0
+        while got < limit and (chunk := os.read(fd, limit - got)):
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _packed(git_dir: str, ref: str) -> str | None:
@@ -102,9 +120,8 @@ def _loose_tags(folder: str, prefix: str) -> list[str] | None:
                 return None
             out += inner
         elif entry.is_file(follow_symlinks=False):
-            with open(entry.path, encoding="ascii") as fh:
-                if not OBJECT_ID.fullmatch(fh.read(200).strip()):
-                    return None
+            if not OBJECT_ID.fullmatch(_read_bytes(entry.path, 200).decode("ascii").strip()):
+                return None
             out.append(name)
         else:
             return None

@@ -49,10 +49,13 @@ _LOG_OPTS = ("--no-renames", "--no-relative", "--root", "--no-color", "--no-ext-
 _ALL = "."
 
 
-@dataclass
+_Id = bytes  # a commit or tree id as git prints it (hexadecimal digits)
+
+
+@dataclass(slots=True)
 class _Commit:
-    parents: tuple[str, ...]
-    tree: str
+    parents: tuple[_Id, ...]
+    tree: _Id
     time: int
     email: str
     blocks: list[frozenset[str]] = field(default_factory=list)  # roots touched, per diff
@@ -145,11 +148,34 @@ def whole_tree_commits(repo_path: str) -> tuple[tuple[int, str], ...]:
         keep = list(map(str.__ne__, trees, trees[1:]))
         keep.append(trees[-1] not in _EMPTY_TREES)
     else:
-        hits = _whole_tree_hits([t.lstrip("\n") for t in shas], parents, trees)
-        keep = [sha.lstrip("\n") in hits for sha in shas]
+        keep = _whole_tree_keep([t.lstrip("\n") for t in shas], parents, trees)
     lower = {e: e.lower() for e in set(emails)}  # authors recur: each lower-cased once
     kept_times = map(int, compress(times, keep))
     return tuple(zip(kept_times, map(lower.__getitem__, compress(emails, keep)), strict=False))
+
+
+def _whole_tree_keep(shas: list[str], parent_ids: list[str], tree_ids: list[str]) -> list[bool]:
+    """Per commit of a log with merges, whether `git log --no-merges -- .` lists it.
+
+    The walk of `_whole_tree_hits` follows every parent but those of a merge TREESAME to
+    one of them (it follows the first such parent only). When every commit but the first
+    is a parent so followed by some commit, the walk reaches them all (climbing from any
+    commit through commits that follow to it can only end at the first), so each
+    non-merge commit counts exactly when its tree differs from its parent's: no walk."""
+    trees = dict(zip(shas, tree_ids, strict=False))
+    followed = set(parent_ids)  # a non-merge commit's parent (a merge's ids are split below)
+    for ids, tree in zip(parent_ids, tree_ids, strict=False):
+        if " " in ids:
+            ps = ids.split()
+            same = next((p for p in ps if trees.get(p) == tree), None)
+            followed.update([same] if same is not None else ps)
+    if not followed.issuperset(shas[1:]):
+        hits = _whole_tree_hits(shas, parent_ids, tree_ids)
+        return [sha in hits for sha in shas]
+    return [
+        " " not in p and ((trees.get(p) != t) if p else (t not in _EMPTY_TREES))
+        for p, t in zip(parent_ids, tree_ids, strict=False)
+    ]
 
 
 def _whole_tree_hits(shas: list[str], parent_ids: list[str], tree_ids: list[str]) -> set[str]:
@@ -188,36 +214,42 @@ def shas_by_root_of_repo(repo_path: str, roots: Sequence[str]) -> dict[str, list
     """Commit ids per normalized root through the one-pass replay (for tests and tools)."""
     norm = [normalize_root(r) for r in roots]
     order, commits = _full_log(repo_path, norm)
-    return shas_by_root(order, commits, norm)
+    by_root = shas_by_root(order, commits, norm)
+    return {root: [sha.decode("ascii") for sha in shas] for root, shas in by_root.items()}
 
 
-def _full_log(repo_path: str, roots: Sequence[str]) -> tuple[list[str], dict[str, _Commit]]:
+def _full_log(repo_path: str, roots: Sequence[str]) -> tuple[list[_Id], dict[_Id, _Commit]]:
     args = ["log", "-z", "--diff-merges=separate", "--name-status", *_LOG_OPTS, _FORMAT, "HEAD"]
     return _parse_log(git(repo_path, args), set(roots))
 
 
-def _parse_log(out: bytes, roots: set[str]) -> tuple[list[str], dict[str, _Commit]]:
-    order: list[str] = []
-    commits: dict[str, _Commit] = {}
+def _parse_log(out: bytes, roots: set[str]) -> tuple[list[_Id], dict[_Id, _Commit]]:
+    """The commits of the log `out` in its order, each with the roots its diffs touch
+    (one block per diff: a merge has one per parent it differs from). Ids stay bytes."""
+    order: list[_Id] = []
+    commits: dict[_Id, _Commit] = {}
     tokens = out.split(b"\0")
     i, n = 0, len(tokens)
     touched: set[str] = set()
     current: _Commit | None = None
     hit: dict[bytes, frozenset[str]] = {}  # path -> roots it lies under (paths recur)
     in_dir: dict[str, frozenset[str]] = {}  # folder -> roots it lies under (folders recur)
+    emails: dict[bytes, str] = {}  # as printed -> decoded, lower-cased (authors recur)
     while i < n:
         tok = tokens[i].lstrip(b"\n")
         if tok.startswith(_MARK):
             if current is not None:
                 current.blocks.append(frozenset(touched))
-            sha = tok[1:].decode("ascii")
-            parents, tree, ct, email = (t.decode("utf-8", "replace") for t in tokens[i + 1 : i + 5])
+            sha = tok[1:]
+            parents, tree, ct, email = tokens[i + 1 : i + 5]
             i += 5
             touched = set()
             current = commits.get(sha)
             if current is None:
-                current = _Commit(tuple(parents.split()), tree, int(ct), email.lower())
-                commits[sha] = current
+                lowered = emails.get(email)
+                if lowered is None:
+                    lowered = emails[email] = email.decode("utf-8", "replace").lower()
+                current = commits[sha] = _Commit(tuple(parents.split()), tree, int(ct), lowered)
                 order.append(sha)
             continue
         if tok and i + 1 < n:  # a status letter, then the path
@@ -260,7 +292,7 @@ def _folder_roots(
     return found
 
 
-def _parent_blocks(sha: str, commits: dict[str, _Commit]) -> list[frozenset[str] | None]:
+def _parent_blocks(sha: _Id, commits: dict[_Id, _Commit]) -> list[frozenset[str] | None]:
     """Per parent of a merge: the roots its diff against that parent touches, or None
     when the trees are equal (TREESAME for every root)."""
     c = commits[sha]
@@ -288,25 +320,47 @@ _ALL_ROOTS = _AllRoots()
 
 
 def shas_by_root(
-    order: Sequence[str], commits: dict[str, _Commit], roots: Sequence[str]
-) -> dict[str, list[str]]:
+    order: Sequence[_Id], commits: dict[_Id, _Commit], roots: Sequence[str]
+) -> dict[str, list[_Id]]:
+    """Per root, the commits `git log --no-merges -- <root>` lists, in log order: those
+    of git's walk from HEAD (`_walk`) that touch the root. When the walk for a root
+    reaches every commit (as `_whole_tree_keep` tells), they are taken without it."""
     merges = {s: _parent_blocks(s, commits) for s, c in commits.items() if len(c.parents) > 1}
     head = order[0] if order else None
-    out: dict[str, list[str]] = {}
+    below_head = set(order[1:])
+    single = {c.parents[0] for c in commits.values() if len(c.parents) == 1}
+    out: dict[str, list[_Id]] = {}
     for root in dict.fromkeys(roots):
-        hits = _walk(head, commits, merges, root)
-        out[root] = [s for s in order if s in hits]
+        followed = set(single)  # the parents some commit's walk step goes on to
+        for sha, blocks in merges.items():
+            followed.update(_followed(commits[sha].parents, blocks, root))
+        if followed.issuperset(below_head):
+            out[root] = [s for s in order if s not in merges and root in commits[s].blocks[0]]
+        else:
+            hits = _walk(head, commits, merges, root)
+            out[root] = [s for s in order if s in hits]
     return out
 
 
+def _followed(
+    parents: tuple[_Id, ...], blocks: list[frozenset[str] | None], root: str
+) -> Sequence[_Id]:
+    """The parents git's walk for `root` goes on to from a merge: the first one it is
+    TREESAME to for the root (its diff touches no path under it), else all."""
+    for p, b in zip(parents, blocks, strict=True):
+        if b is None or root not in b:
+            return (p,)
+    return parents
+
+
 def _walk(
-    head: str | None,
-    commits: dict[str, _Commit],
-    merges: dict[str, list[frozenset[str] | None]],
+    head: _Id | None,
+    commits: dict[_Id, _Commit],
+    merges: dict[_Id, list[frozenset[str] | None]],
     root: str,
-) -> set[str]:
-    hits: set[str] = set()
-    seen: set[str] = set()
+) -> set[_Id]:
+    hits: set[_Id] = set()
+    seen: set[_Id] = set()
     stack = [head] if head else []
     while stack:
         sha = stack.pop()
@@ -319,9 +373,5 @@ def _walk(
                 hits.add(sha)
             stack.extend(c.parents)
             continue
-        blocks = merges[sha]
-        same = next(
-            (p for p, b in zip(c.parents, blocks, strict=True) if b is None or root not in b), None
-        )
-        stack.extend([same] if same is not None else c.parents)
+        stack.extend(_followed(c.parents, merges[sha], root))
     return hits

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from itertools import pairwise
 
 from rung.collect.facts import GitFacts
 
@@ -36,21 +38,26 @@ def git_signals(git: GitFacts, as_of: datetime) -> dict[str, object]:
     first_commit and last_commit cover every listed commit, also any after as_of; the
     window and the monthly counts only count commits at or before as_of. Without
     history every value is None.
+
+    The commit times are sorted once (a log lists them nearly in order: one pass), so
+    that each count is the distance between two places in them (`bisect`), not a test
+    of every commit.
     """
     if not git.available:
         return dict.fromkeys(KEYS)
     now = _utc(as_of)
     end = now.timestamp()
     start = (now - WINDOW).timestamp()
-    times = [t for t, _ in git.commits]
-    recent = [(t, e) for t, e in git.commits if start < t <= end]
-    first = min(times) if times else None
+    times = sorted([t for t, _ in git.commits])
+    in_window = bisect_right(times, end) - bisect_right(times, start)
+    authors = {e for t, e in git.commits if start < t <= end} if in_window else set()
+    first = times[0] if times else None
     return {
-        "git.commits_total": len(git.commits),
-        "git.commits_90d": len(recent),
-        "git.authors_90d": len({e for _, e in recent}),
+        "git.commits_total": len(times),
+        "git.commits_90d": in_window,
+        "git.authors_90d": len(authors),
         "git.first_commit": iso_utc(first) if first is not None else None,
-        "git.last_commit": iso_utc(max(times)) if times else None,
+        "git.last_commit": iso_utc(times[-1]) if times else None,
         "git.monthly_commits": monthly_commits(times, now),
         "age_days": _age_days(first, now),
     }
@@ -63,9 +70,10 @@ def _age_days(first: int | None, now: datetime) -> int | None:
     return max(0, int((now.timestamp() - first) // 86400))
 
 
-def _month_starts(now: datetime) -> tuple[list[str], list[float]]:
+@lru_cache(maxsize=16)
+def _month_starts(now: datetime) -> tuple[tuple[str, ...], tuple[float, ...]]:
     """The 12 months ending with `now`'s month, oldest first: their "YYYY-MM" keys and
-    the UTC epoch seconds of their first instants."""
+    the UTC epoch seconds of their first instants (made once per as-of time)."""
     year, month = now.year, now.month
     keys: list[str] = []
     starts: list[float] = []
@@ -73,17 +81,15 @@ def _month_starts(now: datetime) -> tuple[list[str], list[float]]:
         keys.append(f"{year:04d}-{month:02d}")
         starts.append(datetime(year, month, 1, tzinfo=UTC).timestamp())
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-    return keys[::-1], starts[::-1]
+    return tuple(keys[::-1]), tuple(starts[::-1])
 
 
 def monthly_commits(times: list[int], now: datetime) -> dict[str, int]:
     """Commits per calendar month (UTC) for the 12 months ending with as_of's month,
-    oldest first, every month present; commits after as_of are not counted. A commit
-    time is placed among the months' first instants (no date per commit)."""
+    oldest first, every month present; commits after as_of are not counted. `times`
+    is sorted: a month's count is the number of times from its first instant up to
+    the next month's (as_of for the last)."""
     keys, starts = _month_starts(now)
-    counts = [0] * MONTHS
-    first, end = starts[0], now.timestamp()
-    for t in times:
-        if first <= t <= end:
-            counts[bisect_right(starts, t) - 1] += 1
-    return dict(zip(keys, counts, strict=True))
+    edges = [bisect_left(times, s) for s in starts]
+    edges.append(bisect_right(times, now.timestamp()))
+    return dict(zip(keys, [b - a for a, b in pairwise(edges)], strict=True))
