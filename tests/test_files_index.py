@@ -13,6 +13,7 @@ import pytest
 from gitrepo import Repo
 from rung.collect.files import (
     _FIRST_READ,
+    _LIST_AT_MOST,
     FileIndex,
     Limits,
     is_vendored,
@@ -177,3 +178,17 @@ def test_files_around_the_first_read(tmp_path: Path) -> None:
     for max_file_bytes in (_FIRST_READ - 1, _FIRST_READ, _FIRST_READ + 1):
         _same(repo.path, Limits(max_file_bytes=max_file_bytes))
     _same(repo.path, Limits(max_total_bytes=2 * _FIRST_READ))
+
+
+def test_folder_over_the_first_listing_but_within_its_tracked_allowance(tmp_path: Path) -> None:
+    """More entries than `_LIST_AT_MOST` but within the 16 per tracked file: the listing
+    goes on (its tracked files are counted) and the folder is still listed."""
+    repo = Repo(tmp_path / "r")
+    repo.commit({f"many/t{i}.txt": f"{i}\n" for i in range(8)} | {"x.py": "x\n"})
+    for i in range(_LIST_AT_MOST + 60):  # over 1,024, under 1,024 + 16 * 8
+        (repo.path / "many" / f"{i}.log").write_text("l\n")
+    got = _same(repo.path, Limits())
+    assert got.texts["many/t7.txt"] == "7\n"
+    for i in range(80):  # now over the allowance too: the careful way
+        (repo.path / "many" / f"more-{i}.log").write_text("l\n")
+    assert _same(repo.path, Limits()).texts["many/t7.txt"] == "7\n"

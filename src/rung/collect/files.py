@@ -8,6 +8,7 @@ import re
 import stat
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import islice
 from operator import attrgetter
 
@@ -89,15 +90,13 @@ def read_index(repo: str, limits: Limits = DEFAULT_LIMITS) -> FileIndex:
     resolve its folder.
     """
     idx = FileIndex()
-    root_real = os.path.realpath(repo)
     paths = tracked_files(repo)
     if len(paths) > limits.max_files:
         idx.truncated = True
         for p in paths[limits.max_files :]:
             idx.skipped[p] = f"over the limit of {limits.max_files} files"
         paths = paths[: limits.max_files]
-    reader = _Reader(repo, root_real, limits, idx)
-    reader.tracked = Counter([rel.rpartition("/")[0] for rel in paths])
+    reader = _Reader(repo, paths, limits, idx)
     read, careful, skipped = reader.read, reader.read_careful, idx.skipped
     last_parent: str | None = None
     folder: _Listing | None = None
@@ -126,15 +125,14 @@ _Listing = dict[str, os.DirEntry[str]]
 class _Reader:
     """Reads the files of one repository within its limits into a `FileIndex`."""
 
-    def __init__(self, repo: str, root_real: str, limits: Limits, idx: FileIndex) -> None:
-        self.repo, self.root_real, self.limits, self.idx = repo, root_real, limits, idx
+    def __init__(self, repo: str, paths: list[str], limits: Limits, idx: FileIndex) -> None:
+        self.repo, self.paths, self.limits, self.idx = repo, paths, limits, idx
         self.budget = limits.max_total_bytes
         self.prefix = os.path.join(repo, "")
         self.limit = limits.max_file_bytes + 1  # bytes read of a file at most
         self.first_read = min(_FIRST_READ, self.limit)
         self.listings: dict[str, _Listing | None] = {}  # None: under a symlinked folder
         self.inside: dict[str, bool] = {}  # parent folder -> resolves inside the repository
-        self.tracked: Counter[str] = Counter()  # folder -> tracked files directly in it
 
     def folder(self, rel: str) -> _Listing | None:
         """The listing of a folder reached from the repository root through folders only
@@ -144,18 +142,42 @@ class _Reader:
         except KeyError:
             pass
         listing: _Listing | None = None
-        # a folder crowded with untracked entries is not listed (its files go the careful way)
-        most = _LIST_AT_MOST + 16 * self.tracked[rel]
         if not rel:
-            listing = _list(self.repo, most)
+            listing = self._list(self.repo, rel)
         else:
             parent, _, name = rel.rpartition("/")
             above = self.folder(parent)
             entry = above.get(name) if above is not None else None
             if entry is not None and entry.is_dir(follow_symlinks=False):
-                listing = _list(entry.path, most)
+                listing = self._list(entry.path, rel)
         self.listings[rel] = listing
         return listing
+
+    def _list(self, path: str, rel: str) -> _Listing | None:
+        """name -> entry of the folder `rel` at `path`; None when it cannot be listed or
+        is crowded with untracked entries (more than `_LIST_AT_MOST`, plus 16 per tracked
+        file in it: its files then go the careful way)."""
+        try:
+            with os.scandir(path) as it:
+                entries = list(islice(it, _LIST_AT_MOST + 1))
+                most = _LIST_AT_MOST
+                if len(entries) > most:  # only then are its tracked files counted
+                    most += 16 * self.tracked[rel]
+                    entries += islice(it, most + 1 - len(entries))
+        except OSError:
+            return None
+        if len(entries) > most:
+            return None
+        return dict(zip(map(_NAME, entries), entries, strict=True))
+
+    @cached_property
+    def tracked(self) -> Counter[str]:
+        """folder -> tracked files directly in it."""
+        return Counter([rel.rpartition("/")[0] for rel in self.paths])
+
+    @cached_property
+    def root_real(self) -> str:
+        return os.path.realpath(self.repo)
 
     def read_careful(self, rel: str) -> None:
         """A file whose folder lies under a symlink: `lstat` it, resolve its folder."""
@@ -243,20 +265,6 @@ class _Reader:
 
 
 _LIST_AT_MOST = 1024  # entries of a folder listing, plus 16 per tracked file in it
-
-
-def _list(path: str, most: int) -> _Listing | None:
-    """name -> entry of a folder, None when it cannot be listed or has more than `most`."""
-    try:
-        with os.scandir(path) as it:
-            entries = list(islice(it, most + 1))
-    except OSError:
-        return None
-    if len(entries) > most:
-        return None
-    return dict(zip(map(_NAME, entries), entries, strict=True))
-
-
 _NAME = attrgetter("name")
 
 

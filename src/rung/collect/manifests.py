@@ -21,7 +21,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 import yaml
@@ -417,7 +417,19 @@ class _LineFinder:
     text: str
 
     def line_of(self, token: str) -> int | None:
-        m = _token_regex(token).search(self.text)
+        start = 0
+        if token.isascii() and self._lowered is not None:
+            # no match can start before the token's first occurrence in any case: the
+            # search starts there (ASCII only: there `lower` is what IGNORECASE folds)
+            start = self._lowered.find(token.lower())
+            if start < 0:
+                return None
+        m = _token_regex(token).search(self.text, start)
         if m is None:
             return None
         return self.text.count("\n", 0, m.start()) + 1
+
+    @cached_property
+    def _lowered(self) -> str | None:
+        """The text lower-cased when it is all ASCII, else None."""
+        return self.text.lower() if self.text.isascii() else None
