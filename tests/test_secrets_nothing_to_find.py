@@ -26,7 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rung.collect import secrets as secrets_module
-from rung.collect.secrets import _Caseless, _NothingToFind
+from rung.collect.secrets import _NothingToFind
 from rung.collect.yamllines import verbatim
 
 # Fake credentials and near-misses (random characters; counts of different characters
@@ -79,6 +79,19 @@ VALUES = (
     "https://user:pa55@host.example.com",
     "com/example-shop/ab-testing-v9/blob/main/docs/runbook",
 )
+# values just short of what a plugin needs (and ordinary ones)
+NEAR_MISSES = (
+    B64_21,
+    HEX_7,
+    KEYWORD_7,
+    "abcdefghij" * 2 + "abcd",  # 24 letters, no Cloudant name near
+    "apps/v1",
+    "payments-api",
+    "changeme",
+    "${DB_PASSWORD}",
+    "com/example-shop/ab-testing-v9/blob/main/docs/runbook",
+    "https://github.com/example-shop/ab-testing-v9/blob/main/docs/runbook",
+)
 KEYS = (
     "apiVersion",
     "key",
@@ -128,10 +141,10 @@ def yaml_value(rng: random.Random, value: str) -> str:
     return f"&a{rng.randrange(3)} {value}"
 
 
-def yaml_text(rng: random.Random) -> str:
+def yaml_text(rng: random.Random, values: tuple[str, ...] = VALUES) -> str:
     lines: list[str] = []
     for _ in range(rng.randint(1, 4)):
-        key, value = rng.choice(KEYS), rng.choice(VALUES)
+        key, value = rng.choice(KEYS), rng.choice(values)
         shape = rng.randrange(10)
         if shape == 8:
             lines.append(f'{{"{key}":{value}, x: [{value},{value}]}}')
@@ -156,10 +169,10 @@ def yaml_text(rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
-def ini_text(rng: random.Random) -> str:
+def ini_text(rng: random.Random, values: tuple[str, ...] = VALUES) -> str:
     lines = ["[db]"] if rng.random() < 0.7 else []
     for _ in range(rng.randint(1, 4)):
-        key, value = rng.choice(KEYS), rng.choice(VALUES)
+        key, value = rng.choice(KEYS), rng.choice(values)
         shape = rng.randrange(6)
         if shape == 0:
             lines.append(f"{key} = {value}")
@@ -177,10 +190,10 @@ def ini_text(rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
-def code_text(rng: random.Random) -> str:
+def code_text(rng: random.Random, values: tuple[str, ...] = VALUES) -> str:
     lines = []
     for _ in range(rng.randint(1, 4)):
-        key, value = rng.choice(KEYS), rng.choice(VALUES)
+        key, value = rng.choice(KEYS), rng.choice(values)
         shape = rng.randrange(6)
         if shape == 0:
             lines.append(f'{key} = "{value}"')
@@ -208,7 +221,8 @@ def corpus(seed: int, count: int) -> list[tuple[str, str]]:
     rng = random.Random(seed)
     out = list(RAISING)
     for _ in range(count):
-        text = rng.choice((yaml_text, ini_text, code_text))(rng)
+        values = NEAR_MISSES if rng.random() < 0.4 else VALUES
+        text = rng.choice((yaml_text, ini_text, code_text))(rng, values)
         newline = rng.choice(("\n", "\n", "\n", "\r\n", "\r"))
         bom = "\ufeff" if rng.random() < 0.05 else ""
         out.append((rng.choice(NAMES), bom + text.replace("\n", newline)))
@@ -241,7 +255,7 @@ def test_proof_changes_no_outcome(seed: int) -> None:
             found += bool(expected) and expected != []
             raised += isinstance(expected, type)
         # the corpus exercises every side
-        assert proven > 40 and found > 100 and raised > 0, (proven, found, raised)
+        assert proven > 25 and found > 100 and raised > 0, (proven, found, raised)
 
 
 # --- the facts the proof rests on ---------------------------------------------------
@@ -387,28 +401,16 @@ def test_entropy_thresholds() -> None:
     assert math.isclose(secrets_module._entropy(KEYWORD_8), 3.0)
 
 
-CASELESS_PATTERNS = [
-    *(name for name, _ in secrets_module._KEY_RUNS.values() if name is not None),
-    "api_?key|password|contraseña|secret",
-    "[a-z]{4}",
-    "[0-9a-z/+]{5}",
-]
-
-
 @settings(max_examples=500, deadline=None)
-@given(
-    st.text(
-        st.sampled_from("aAbBcClLsSkKeEyY_-/+0123459ñÑ\u212a\u017f\u0130\u0131 :=wWdDpPtT"),
-        max_size=30,
-    )
-)
-def test_caseless_equals_ignorecase(text: str) -> None:
-    for pattern in CASELESS_PATTERNS:
-        expected = re.search(pattern, text, re.IGNORECASE) is not None
-        assert _Caseless(pattern).search(text, text.lower()) == expected, (pattern, text)
-    within = _Caseless("[a-z]{4}|[0-9]{3}", within="[a-z0-9]{3,}")
-    expected = re.search("[a-z]{4}|[0-9]{3}", text, re.IGNORECASE) is not None
-    assert within.search(text, text.lower()) == expected
+@given(st.text(st.sampled_from("aApPiI_kKeEyYsSwWoOrRdDtTcCnN -:="), max_size=24))
+def test_denylist_spelled_out_equals_the_keyword_patterns(text: str) -> None:
+    """On an ASCII text, the keyword plugin's denylist (matched case-insensitively) is
+    there exactly when one of its spellings is in the lower-cased text."""
+    from detect_secrets.plugins.keyword import DENYLIST
+
+    expected = re.search("|".join(DENYLIST), text, re.IGNORECASE) is not None
+    low = text.lower()
+    assert any(name in low for name in secrets_module._denylisted(DENYLIST)) == expected
 
 
 KEY_PARTS = (
@@ -479,8 +481,8 @@ def key_lines(rng: random.Random) -> str:
 
 
 def test_key_run_plugins_need_their_name_and_run() -> None:
-    """Whenever a `_KEY_RUNS` plugin finds something on a line, the line holds its name
-    (if any) or one of its key literals, and one of its runs."""
+    """Whenever a `_KEY_RUNS` plugin finds something on a line, the line holds one of
+    its names (if it has any) and one of its runs, or one of its key literals."""
     with secrets_module._detect_secrets() as engine:
         plugins = {type(p).__name__: p for p in engine._plugins}
     rng = random.Random(7)
@@ -495,8 +497,8 @@ def test_key_run_plugins_need_their_name_and_run() -> None:
             found[kind] += 1
             if any(lit in low for lit in secrets_module._KEY_LITERALS.get(kind, ())):
                 continue
-            assert name is None or _Caseless(name).search(line, low), (kind, line)
-            assert _Caseless(secrets_module._alternatives(needs)).search(line, low), (kind, line)
+            assert not name or any(n in low for n in name), (kind, line)
+            assert re.search(secrets_module._alternatives(needs), low), (kind, line)
     assert min(found.values()) > 20, found
 
 
@@ -525,6 +527,7 @@ def test_proof_holds_for_weak_names_only() -> None:
         "  auth: enabled\n"
     )
     assert proof.holds(manifest, yaml=True)
+    assert not proof.holds(manifest + "# café\n", yaml=True)  # tried on ASCII texts only
     # a denylisted name and a value of 7 different characters or more somewhere
     assert not proof.holds(manifest + "  x: DB_PASSWORD\n", yaml=True)
     assert not proof.holds(manifest + f"  token: {B64_22}\n", yaml=True)

@@ -69,7 +69,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
-from itertools import accumulate
+from itertools import accumulate, product
 from typing import Any, cast
 
 from rung.collect.facts import SecretHit
@@ -269,8 +269,12 @@ def candidate_lines(lines: Sequence[str]) -> list[int]:
     found: set[int] = set()
     _mark(_ANY_LITERAL, low, starts, found)
     for gate, pattern in _GATED:
-        if gate is None or gate.search(joined) is not None:
+        if gate is None:
             _mark(pattern, joined, starts, found)
+            continue
+        gated: set[int] = set()  # the slow pattern runs on the lines its gate finds only
+        _mark(gate, joined, starts, gated)
+        found.update(k for k in gated - found if pattern.search(lines[k]) is not None)
     return sorted(k + 1 for k in found)
 
 
@@ -648,20 +652,40 @@ def _high_entropy_keyword(kind: str, value: str | None) -> bool:
 # or pattern without whitespace in a scanned line is in the text (a space in a literal,
 # "private key", may be any whitespace there).
 
-# A `_KEY_RUNS` plugin's needs, from its patterns (matched case-insensitively, as they
-# are): the name its keyword form starts with (None: any) and its runs of key characters
-# (characters, length).
-_KEY_RUNS: dict[str, tuple[str | None, tuple[tuple[str, int], ...]]] = {
+
+def _spellings(*parts: Sequence[str]) -> tuple[str, ...]:
+    """Every concatenation of one string of each part."""
+    return tuple("".join(chosen) for chosen in product(*parts))
+
+
+_SEPARATOR = ("", "_", "-")
+# A `_KEY_RUNS` plugin's needs, from its patterns: the names one of which its keyword
+# form holds (empty: any name) and the runs of key characters (characters, length) one
+# of which its value holds, both matched case-insensitively as its patterns are.
+_KEY_RUNS: dict[str, tuple[tuple[str, ...], tuple[tuple[str, int], ...]]] = {
     # `aws_secret_key = "..."` (its key ids start with its literals)
-    "AWSKeyDetector": ("aws", (("0-9a-z/+", 40),)),
+    "AWSKeyDetector": (("aws",), (("0-9a-z/+", 40),)),
     "CloudantDetector": (
-        "cloudant|cl(?:ou)?[_-]?(?:api)?(?:key|pwd|pw|pass|token)",
+        (
+            "cloudant",
+            *_spellings(
+                ("cl", "clou"), _SEPARATOR, ("", "api"), ("key", "pwd", "pw", "pass", "token")
+            ),
+        ),
         (("0-9a-f", 64), ("a-z", 24)),
     ),
-    "IbmCloudIamDetector": (None, (("a-z0-9_\\-", 44),)),
-    "IbmCosHmacDetector": ("secret[-_]?(?:access)?[-_]?key", (("a-f0-9", 48),)),
+    "IbmCloudIamDetector": ((), (("a-z0-9_\\-", 44),)),
+    "IbmCosHmacDetector": (
+        _spellings(("secret",), _SEPARATOR, ("", "access"), _SEPARATOR, ("key",)),
+        (("a-f0-9", 48),),
+    ),
     "SoftlayerDetector": (
-        "softlayer|sl[_-]?(?:api)?[_-]?(?:key|pwd|pass|token)",
+        (
+            "softlayer",
+            *_spellings(
+                ("sl",), _SEPARATOR, ("", "api"), _SEPARATOR, ("key", "pwd", "pass", "token")
+            ),
+        ),
         (("a-z0-9", 64),),
     ),
 }
@@ -728,36 +752,34 @@ def _has_quoted_run(run: tuple[re.Pattern[str], int], text: str) -> bool:
     return False
 
 
-class _Caseless:
-    """A case-insensitive search for a lower-case pattern. On an ASCII text it searches
-    the lower-cased text instead (the same answer, several times faster than testing
-    each character case-insensitively); `within`: a pattern every match lies in, searched
-    first on the lower-cased ASCII text."""
-
-    def __init__(self, pattern: str, within: str | None = None) -> None:
-        self.lower = re.compile(pattern)
-        self.any_case = re.compile(pattern, re.IGNORECASE)
-        self.within = re.compile(within) if within is not None else None
-
-    def search(self, text: str, low: str) -> bool:
-        if not text.isascii():
-            return self.any_case.search(text) is not None
-        if self.within is None:
-            return self.lower.search(low) is not None
-        return any(self.lower.search(m.group()) for m in self.within.finditer(low))
+def _denylisted(denylist: Sequence[str]) -> tuple[str, ...]:
+    """The keyword plugin's denylist (`api_?key`, `password`...) spelled out: an optional
+    underscore is its only pattern syntax."""
+    return tuple(
+        spelled
+        for entry in denylist
+        for spelled in _spellings(
+            *[("", "_") if part == "_?" else (part,) for part in re.split(r"(_\?)", entry)]
+        )
+    )
 
 
 class _NothingToFind:
     """Proof, from a file's text alone, that the engine finds nothing in it and raises
-    nothing (see above): then neither the transformers nor the plugins need to run."""
+    nothing (see above): then neither the transformers nor the plugins need to run.
+
+    It is tried on ASCII texts only: there, what the plugins match case-insensitively is
+    what a search of the lower-cased text finds."""
 
     def __init__(self, plugins: Sequence[Any]) -> None:
         from detect_secrets.plugins.keyword import DENYLIST
 
         literals: set[str] = set()
-        key_runs: list[tuple[str, int]] = []
-        self.key_plugins: list[tuple[_Caseless | None, _Caseless]] = []
+        # a named key plugin: (its names, its runs); a nameless one: its runs
+        self.key_plugins: list[tuple[re.Pattern[str], re.Pattern[str]]] = []
+        self.key_runs: list[re.Pattern[str]] = []
         self.entropy_runs: list[tuple[re.Pattern[str], int]] = []
+        names: list[str] = []
         self.keyword = False
         for plugin in plugins:
             kind = type(plugin).__name__
@@ -767,31 +789,26 @@ class _NothingToFind:
                 self.entropy_runs.append(_run_of(charset, fewest))
             elif kind == "KeywordDetector":
                 self.keyword = True
+                names += _denylisted(DENYLIST)
             elif kind in _KEY_RUNS:
-                name, runs = _KEY_RUNS[kind]
-                key_runs.extend(runs)
-                self.key_plugins.append(
-                    (None if name is None else _Caseless(name), _Caseless(_alternatives(runs)))
-                )
+                key_names, runs = _KEY_RUNS[kind]
+                if key_names:
+                    names += key_names
+                    self.key_plugins.append(
+                        (re.compile(_trie(key_names)), re.compile(_alternatives(runs)))
+                    )
+                else:
+                    self.key_runs.append(re.compile(_alternatives(runs)))
                 literals.update(_KEY_LITERALS.get(kind, ()))
             else:
                 literals.update(_PLUGIN_NEEDS[kind][0])
         self.literals = re.compile(_trie(sorted(literals), space=r"\s+")) if literals else None
-        # every key run lies in a run of all their characters, as long as the shortest
-        self.key_runs = (
-            _Caseless(
-                _alternatives(key_runs),
-                within="[{}]{{{},}}".format(
-                    "".join(chars for chars, _ in key_runs), min(n for _, n in key_runs)
-                ),
-            )
-            if key_runs
-            else None
-        )
-        self.keyword_names = _Caseless("|".join(DENYLIST))
+        self.keyword_names = re.compile(_trie(_denylisted(DENYLIST)))
         self.keyword_value = _run_of(
             _KEYWORD_VALUE_RUN, max(KEYWORD_MIN_LENGTH, _fewest_characters(KEYWORD_MIN_ENTROPY))
         )
+        # one search for what all the rest needs: a literal or a name
+        self.named = re.compile(_trie([*literals, *names], space=r"\s+"))
 
     @staticmethod
     def of(plugins: Sequence[Any], transformers: Sequence[Any]) -> _NothingToFind | None:
@@ -806,28 +823,26 @@ class _NothingToFind:
 
     def holds(self, text: str, yaml: bool) -> bool:
         """True when nothing can be found in `text`; `yaml`: the YAML transformer reads it."""
-        if _INTERPOLATION in text or (yaml and not verbatim(text)):
+        if not text.isascii() or _INTERPOLATION in text or (yaml and not verbatim(text)):
+            return False
+        if _has_pattern(text) or any(_has_quoted_run(run, text) for run in self.entropy_runs):
             return False
         low = text.lower()
-        if self.literals is not None and self.literals.search(low) is not None:
+        if any(run.search(low) is not None for run in self.key_runs):
             return False
-        if _has_pattern(text):
-            return False
-        if (
-            self.key_runs is not None
-            and self.key_runs.search(text, low)
-            and any(
-                (name is None or name.search(text, low)) and runs.search(text, low)
-                for name, runs in self.key_plugins
-            )
-        ):
-            return False
-        if any(_has_quoted_run(run, text) for run in self.entropy_runs):
-            return False
+        if self.named.search(low) is None:
+            return True
         return not (
-            self.keyword
-            and self.keyword_names.search(text, low)
-            and _has_run(self.keyword_value, text)
+            (self.literals is not None and self.literals.search(low) is not None)
+            or any(
+                names.search(low) is not None and runs.search(low) is not None
+                for names, runs in self.key_plugins
+            )
+            or (
+                self.keyword
+                and self.keyword_names.search(low) is not None
+                and _has_run(self.keyword_value, text)
+            )
         )
 
 
