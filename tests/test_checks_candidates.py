@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from rung.catalog.entity import Service
 from rung.checks.base import Evidence
-from rung.checks.builtin import config, dep_files, dep_migrations, security, tests
+from rung.checks.builtin import catalog, config, dep_files, dep_migrations, security, tests
 from rung.checks.util import holding
 from rung.collect.facts import ServiceFacts
 from rung.collect.pathindex import PathIndex
@@ -25,7 +25,7 @@ SEGMENTS = [
     "LoadTests", "perf", "ſtress", "stress", "bench", "benchmarks", "config", "CONFIG",
     "deploy", "k8s", "env", "prod", "Production", "staging", "dev", "pre-prod", "pre_prod",
     "overlays", "settings", "node_modules", "vendor", "my dir", "İt", "Kit", "x.y", "svc",
-    "migrations", "db", "versions", "Migrations", ".GitHub", "codeql",
+    "migrations", "db", "versions", "Migrations", ".GitHub", "codeql", "docs", "ΑΣ", "σ",
 ]  # fmt: skip
 NAMES = [
     "app.py", "test_app.py", "app_test.go", "OrderTest.java", "OrderIT.java", "ITOrder.java",
@@ -37,6 +37,7 @@ NAMES = [
     "integration_test.py", "e2e.test.ts", "functional.spec.js", "ünïcode Test.kt",
     "0001_init.up.sql", "V1__init.SQL", "migrate.go", "db.go", "main.GO", "0001_init.py",
     "pyproject.toml", "requirements-dev.txt", ".bandit", "codeql-config.yml", "sql.go\n",
+    "CODEOWNERS", "codeowners", "CodeOwners", "Σ", "xΣ.md",
 ]  # fmt: skip
 TEXTS = [
     None, "", "import locust\n", "from locust import HttpUser\n", "import k6\n",
@@ -302,3 +303,14 @@ def test_holding_keeps_hits_in_their_text() -> None:
     facts = ServiceFacts(service=svc, files=tuple(texts), repo_files=tuple(texts), texts=texts)
     assert holding(facts, ["a", "b", "c", "d", "e", "missing"], ["locust", "k6"]) == ["b", "e"]
     assert holding(facts, [], ["x"]) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(services())
+def test_by_lower_equals_a_lower_cased_map(facts: ServiceFacts) -> None:
+    index = PathIndex(facts.repo_files)
+    lowered = {p.lower(): p for p in facts.repo_files}
+    for low in [*lowered, "nothing", "a/", "", *(p.upper() for p in facts.repo_files[:3])]:
+        assert index.by_lower(low) == lowered.get(low)
+    old = next((lowered[c] for c in catalog.CODEOWNERS_LOCATIONS if c in lowered), None)
+    assert catalog.codeowners_file(facts) == old

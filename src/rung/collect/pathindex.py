@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import bisect
 import fnmatch
+import operator
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -235,12 +237,9 @@ class PathIndex:
 
     def _joined_lower(self) -> tuple[str, list[int]]:
         """The lower-cased paths joined by NUL (no path holds one) and where each starts."""
-        lows = [p.lower() for p in self.paths]
-        starts, at = [], 0
-        for low in lows:
-            starts.append(at)
-            at += len(low) + 1
-        return "\0".join(lows), starts
+        lows = list(map(str.lower, self.paths))
+        ends = accumulate(map(len, lows), initial=0)  # each start, less the NULs before it
+        return "\0".join(lows), list(map(operator.add, ends, range(len(lows))))
 
     def in_folders(self, names: frozenset[str]) -> tuple[str, ...]:
         """Paths with a folder named one of `names` (lower-case) along their folder path,
@@ -269,9 +268,14 @@ class PathIndex:
         paths = self.paths
         return dict(zip(reversed(paths), range(len(paths) - 1, -1, -1), strict=True))
 
-    def lower_map(self) -> dict[str, str]:
-        """Lower-cased path -> path (the last of those lower-casing alike)."""
-        return self.memo("lower_map", lambda: {p.lower(): p for p in self.paths})
+    def by_lower(self, low: str) -> str | None:
+        """The path whose lower-cased form is `low` (the last of those lower-casing alike),
+        found among the paths of its base name."""
+        hit = None
+        for i in self._by_base.get(low.rpartition("/")[2], ()):
+            if self.paths[i].lower() == low:
+                hit = self.paths[i]
+        return hit
 
     def with_base(self, names: Iterable[str]) -> tuple[str, ...]:
         """Paths whose lower-cased base name is one of `names` (lower-case)."""

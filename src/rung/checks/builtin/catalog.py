@@ -112,8 +112,8 @@ def pattern_covers(pattern: str, root: str) -> bool:
 
 
 def codeowners_file(facts: ServiceFacts) -> str | None:
-    index = {p.lower(): p for p in facts.repo_files}
-    return next((index[c] for c in CODEOWNERS_LOCATIONS if c in index), None)
+    found = map(facts.repo_index.by_lower, CODEOWNERS_LOCATIONS)
+    return next((p for p in found if p is not None), None)
 
 
 def _codeowner(facts: ServiceFacts) -> Evidence | None:

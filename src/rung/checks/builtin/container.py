@@ -103,12 +103,12 @@ def container_dockerignore(facts: ServiceFacts) -> Finding:
     found = dockerfiles(facts)
     if not found:
         return not_applicable("container.dockerignore", "the service has no Dockerfile")
-    index = facts.repo_index.lower_map()
+    by_lower = facts.repo_index.by_lower
     contexts = compose_contexts(facts)
     ev: list[Evidence] = []
     for d in found:
         for cand in _ignore_candidates(d, contexts):
-            hit = index.get(cand.lower())
+            hit = by_lower(cand.lower())
             if hit and all(e.path != hit for e in ev):
                 ev.append(Evidence(hit, None, f".dockerignore for {d}"))
     if not ev:

@@ -61,14 +61,14 @@ def _renovate_key(text: str) -> bool:
 
 
 def _update_evidence(facts: ServiceFacts) -> Iterator[Evidence]:
-    by_lower = facts.repo_index.lower_map()
+    by_lower = facts.repo_index.by_lower
     for base in _bases(facts):
         for rel in UPDATE_CONFIGS:
-            path = by_lower.get(base + rel)
+            path = by_lower(base + rel)
             if path is not None:
                 tool = next((t for k, t in _UPDATE_TOOL.items() if k in rel), "Renovate")
                 yield Evidence(path, None, f"{tool} configuration")
-        pkg = by_lower.get(base + "package.json")
+        pkg = by_lower(base + "package.json")
         if pkg is not None and _renovate_key(facts.texts.get(pkg, "")):
             line = first_line(facts.texts.get(pkg, ""), re.compile(r"\"renovate\"\s*:"))
             yield Evidence(pkg, line, "Renovate configuration in package.json")
@@ -343,7 +343,7 @@ def no_committed_secrets(facts: ServiceFacts) -> Finding:
     cid = "security.no_committed_secrets"
     if facts.secret_scan_error:
         return unknown(cid, f"secret scan failed: {facts.secret_scan_error}")
-    files = set(facts.files)
+    files = set(facts.files) if facts.secrets else set()
     kinds: dict[tuple[str, int], set[str]] = {}
     for h in facts.secrets:
         if h.path in files:
@@ -354,7 +354,7 @@ def no_committed_secrets(facts: ServiceFacts) -> Finding:
             for path, line in sorted(kinds)
         ]
         return failed(cid, f"{len(ev)} line(s) with a likely secret", *ev)
-    scanned = sum(1 for p in facts.files if p in facts.texts)
+    scanned = sum(map(facts.texts.__contains__, facts.files))
     root = facts.root or "."
     return passed(
         cid, "no likely secret", Evidence(root, None, f"{scanned} files scanned, no likely secret")
