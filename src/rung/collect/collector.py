@@ -7,7 +7,7 @@ from datetime import datetime
 
 from rung.catalog.entity import Service
 from rung.collect.facts import Dependency, GitFacts, ServiceFacts
-from rung.collect.files import DEFAULT_LIMITS, Limits, read_index, under
+from rung.collect.files import DEFAULT_LIMITS, Limits, in_roots, read_index
 from rung.collect.gitcmd import GitError
 from rung.collect.history import read_history
 from rung.collect.live import probe_live
@@ -42,17 +42,15 @@ def collect_repository(
         reason = f"cannot read git history: {type(exc).__name__}: {exc}"
         histories = {r: GitFacts(available=False, reason=reason) for r in roots}
     # each file is scanned once per repository, then each service takes its part
-    whole = any(r in (".", "") for r in roots)  # a service is the whole repository
-    in_services = list(idx.files) if whole else [p for p in idx.files if _in_any(p, roots)]
+    in_services = in_roots(idx.files, roots)
     secret_hits, secret_errors = scan_repository_secrets(idx.texts, in_services)
     single = len(services) == 1 and services[0].root in (".", "")
     repo_files = tuple(idx.files)
     paths_index = PathIndex(repo_files)  # shared by the services: each lookup done once
-    in_roots = [p for p in manifest_paths(paths_index) if whole or _in_any(p, roots)]
-    manifests = _manifests_once(idx.texts, in_roots)
+    manifests = _manifests_once(idx.texts, in_roots(manifest_paths(paths_index), roots))
     out: list[ServiceFacts] = []
     for svc in services:
-        files = repo_files if svc.root in (".", "") else _under(repo_files, svc.root)
+        files = repo_files if svc.root in (".", "") else tuple(in_roots(repo_files, [svc.root]))
         deps, manifest_errors = _service_manifests(manifests, files)
         secrets, secret_error = secrets_under(svc.root, secret_hits, secret_errors)
         out.append(
@@ -77,14 +75,6 @@ def collect_repository(
 
 
 _Parsed = tuple[list[Dependency], dict[str, str]]
-
-
-def _in_any(path: str, roots: Sequence[str]) -> bool:
-    return any(under(path, r) for r in roots)
-
-
-def _under(paths: tuple[str, ...], root: str) -> tuple[str, ...]:
-    return tuple(p for p in paths if under(p, root))
 
 
 def _manifests_once(texts: dict[str, str], paths: Sequence[str]) -> dict[str, _Parsed]:

@@ -7,6 +7,7 @@ import posixpath
 import re
 import stat
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import islice
@@ -300,6 +301,16 @@ def under(path: str, root: str) -> bool:
     if root in (".", ""):
         return True
     return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def in_roots(paths: Iterable[str], roots: Sequence[str]) -> list[str]:
+    """The paths that lie in any of the service roots (`under` one of them), in order:
+    one `startswith` of all the roots' prefixes per path."""
+    if any(root in (".", "") for root in roots):
+        return list(paths)
+    exact = set(roots)
+    prefixes = tuple(root.rstrip("/") + "/" for root in roots)
+    return [p for p in paths if p.startswith(prefixes) or p in exact]
 
 
 def parent_dirs(path: str) -> list[str]:
