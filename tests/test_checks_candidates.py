@@ -14,7 +14,15 @@ from hypothesis import strategies as st
 
 from rung.catalog.entity import Service
 from rung.checks.base import Evidence
-from rung.checks.builtin import catalog, config, dep_files, dep_migrations, security, tests
+from rung.checks.builtin import (
+    catalog,
+    config,
+    dep_files,
+    dep_migrations,
+    dependencies,
+    security,
+    tests,
+)
 from rung.checks.util import holding
 from rung.collect.facts import ServiceFacts
 from rung.collect.pathindex import PathIndex
@@ -37,7 +45,7 @@ NAMES = [
     "integration_test.py", "e2e.test.ts", "functional.spec.js", "ünïcode Test.kt",
     "0001_init.up.sql", "V1__init.SQL", "migrate.go", "db.go", "main.GO", "0001_init.py",
     "pyproject.toml", "requirements-dev.txt", ".bandit", "codeql-config.yml", "sql.go\n",
-    "CODEOWNERS", "codeowners", "CodeOwners", "Σ", "xΣ.md",
+    "CODEOWNERS", "codeowners", "CodeOwners", "Σ", "xΣ.md", "Program.cs", "main.go",
 ]  # fmt: skip
 TEXTS = [
     None, "", "import locust\n", "from locust import HttpUser\n", "import k6\n",
@@ -45,7 +53,8 @@ TEXTS = [
     "config:\n  target: x\nscenarios:\n  - flow: []\n", "#[cfg(test)]\nmod tests {}\n",
     "fn main() {}\n#[test]\nfn t() {}\n", "vegeta attack -rate 10\n", "wrk.method = 'POST'\n",
     "hey -n 10 http://x\n", "nothing here\n", "locust\0k6\n", "-- +goose Up\nCREATE x;\n",
-    "goose.AddMigration(up, down)\n", "goose\n",
+    "goose.AddMigration(up, down)\n", "goose\n", '@app.get("/metrics")\n',
+    'app.MapMetrics();\n', 'r.HandleFunc("/metrics", h)\n', "getMetrics()\n",
 ]  # fmt: skip
 ROOTS = [".", "svc", "a/svc", "Src", "test", "config", "load", "it"]
 
@@ -180,6 +189,25 @@ def _old_own_configs(facts: ServiceFacts) -> list[str]:
     return list(dict.fromkeys([*own, *(p for p in top if p in wanted)]))
 
 
+def _old_metrics_routes(facts: ServiceFacts) -> list[Evidence]:
+    out: list[Evidence] = []
+    index = facts.file_index
+    for p, ext in zip(index.paths, index.exts, strict=True):
+        patterns = dependencies.ROUTE_PATTERNS.get(ext)
+        text = facts.texts.get(p) if patterns else None
+        if text is None or "etrics" not in text or tests.is_test_file(facts, p):
+            continue
+        for pattern in patterns or ():
+            for m in pattern.finditer(text):
+                if dependencies.is_metrics_path(m.group(1)):
+                    out.append(Evidence(p, text.count("\n", 0, m.start()) + 1, "/metrics route"))
+        calls = dependencies._METRICS_CALLS
+        line = tests.first_line(text, calls) if dependencies._ext(p) == "cs" else None
+        if line is not None:
+            out.append(Evidence(p, line, "prometheus-net metrics endpoint"))
+    return out
+
+
 # ----- equal answers --------------------------------------------------------------------------
 
 
@@ -199,6 +227,7 @@ def test_test_checks_equal_per_file_loops(facts: ServiceFacts) -> None:
 @given(services())
 def test_migrations_and_security_configs_equal_per_file_loops(facts: ServiceFacts) -> None:
     assert list(dep_migrations._migration_files(facts)) == _old_migration_files(facts)
+    assert list(dependencies._metrics_routes(facts)) == _old_metrics_routes(facts)
     wanted = security._config_candidates(facts)
     assert wanted == frozenset(
         [

@@ -21,6 +21,7 @@ from itertools import accumulate
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+_MISSING: Any = object()  # no memo entry (a memo may hold None)
 _GLOB_CHARS = frozenset("*?[")
 
 
@@ -99,11 +100,10 @@ class PathIndex:
 
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
         """`compute()` once per key for this index (keys name the question asked)."""
-        try:
-            return self._memo[key]  # type: ignore[no-any-return]
-        except KeyError:
+        value = self._memo.get(key, _MISSING)
+        if value is _MISSING:
             value = self._memo[key] = compute()
-            return value
+        return value  # type: ignore[no-any-return]
 
     def bases(self) -> Iterable[str]:
         """The distinct lower-cased base names."""
@@ -113,11 +113,10 @@ class PathIndex:
         """Paths whose lower-cased base name matches any glob (case-insensitive)."""
         pats = _lowered(patterns if type(patterns) is tuple else tuple(patterns))
         key = ("find", pats)
-        try:
-            return self._memo[key]  # type: ignore[no-any-return]
-        except KeyError:
+        found = self._memo.get(key, _MISSING)
+        if found is _MISSING:
             found = self._memo[key] = self._find(pats)
-            return found
+        return found  # type: ignore[no-any-return]
 
     def _find(self, pats: tuple[str, ...]) -> tuple[str, ...]:
         names, exts, affixes, rx = _plan(pats)
