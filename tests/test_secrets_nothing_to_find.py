@@ -541,3 +541,30 @@ def test_proof_holds_for_weak_names_only() -> None:
     words = "abcdefghij" * 2 + "abcd"  # 24 letters, 10 different ones
     assert proof.holds(f"package {words}.key;\n", yaml=False)  # no Cloudant name
     assert not proof.holds(f"cloudant_key: {words}\n", yaml=False)
+
+
+@pytest.mark.parametrize("searched", [1, 7, 60, 1 << 22])
+def test_files_worth_scanning_equal_the_per_file_test(
+    searched: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The texts searched together, in chunks of any size, give the files the per-file
+    test gives (`has_candidate` on each text, after the name tests), in order."""
+    monkeypatch.setattr(secrets_module, "_SEARCHED", searched)
+    rng = random.Random(searched)
+    pieces = ("token", "İ", "K", "x\r\n", "\n", "abc ", "AKIA", "b.min.js", "ghp_", "-us1", " ")
+    for _ in range(300):
+        texts = {
+            f"d/f{i}{rng.choice(('.py', '.js', '.min.js', '.yaml'))}": "".join(
+                rng.choice(pieces) for _ in range(rng.randint(0, 6))
+            )
+            for i in range(rng.randint(0, 12))
+        }
+        files = [*texts, "missing.py", *list(texts)[:2]]
+        expected = [
+            p
+            for p in dict.fromkeys(files)
+            if p in texts
+            and not secrets_module._skipped(p, texts[p])
+            and secrets_module.has_candidate(texts[p])
+        ]
+        assert secrets_module._worth_scanning(texts, files) == expected

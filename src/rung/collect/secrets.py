@@ -171,6 +171,7 @@ _WORD_RUN = re.compile(r"(?:[A-Za-z][a-z]*|[A-Z]+)\d{0,4}|\d{1,4}")
 _SKIPPED_SUFFIXES = (".min.js", ".min.mjs", ".min.css")
 _BUNDLE_SUFFIXES = (".js", ".mjs", ".cjs", ".css")
 MINIFIED_LINE = 2000  # characters: hand-written code has no such line
+_SEARCHED = 1 << 22  # characters of texts searched for candidates at once
 _DISABLED_PLUGINS = ("IPPublicDetector",)
 _INVALID_FILE_FILTER = "detect_secrets.filters.common.is_invalid_file"
 
@@ -207,7 +208,7 @@ def scan_repository_secrets(
     """Scan each file once: path -> hits (only paths with hits), path -> error."""
     hits: dict[str, list[SecretHit]] = {}
     errors: dict[str, str] = {}
-    todo = [p for p in dict.fromkeys(files) if p in texts and _worth_scanning(p, texts[p])]
+    todo = _worth_scanning(texts, files)
     if not todo:
         return hits, errors
     try:
@@ -225,13 +226,28 @@ def scan_repository_secrets(
     return hits, errors
 
 
-def _worth_scanning(path: str, text: str) -> bool:
+def _worth_scanning(texts: Mapping[str, str], files: Sequence[str]) -> list[str]:
+    """The files to scan, in order: those not skipped by name that hold a candidate
+    (`has_candidate`). The texts are searched together, `_SEARCHED` characters at a time
+    (`candidate_lines`: no match spans a line break), not with a few searches per file."""
+    kept = [p for p in dict.fromkeys(files) if p in texts and not _skipped(p, texts[p])]
+    todo: list[str] = []
+    start = size = 0
+    for end, path in enumerate(kept, 1):
+        size += len(texts[path])
+        if size >= _SEARCHED or end == len(kept):
+            chunk = kept[start:end]
+            todo += [chunk[n - 1] for n in candidate_lines([texts[p] for p in chunk])]
+            start, size = end, 0
+    return todo
+
+
+def _skipped(path: str, text: str) -> bool:
     low = path.lower()
     if low.endswith(_SKIPPED_SUFFIXES):
-        return False
-    if low.endswith(_BUNDLE_SUFFIXES) and _has_long_line(text):
-        return False  # a minified bundle without `.min` in its name (Laravel's public/js)
-    return has_candidate(text)
+        return True
+    # a minified bundle without `.min` in its name (Laravel's public/js)
+    return low.endswith(_BUNDLE_SUFFIXES) and _has_long_line(text)
 
 
 def _has_long_line(text: str) -> bool:
