@@ -20,6 +20,8 @@ from rung.checks.builtin import (
     dep_files,
     dep_migrations,
     dependencies,
+    deploy,
+    quality,
     security,
     tests,
 )
@@ -343,3 +345,58 @@ def test_by_lower_equals_a_lower_cased_map(facts: ServiceFacts) -> None:
         assert index.by_lower(low) == lowered.get(low)
     old = next((lowered[c] for c in catalog.CODEOWNERS_LOCATIONS if c in lowered), None)
     assert catalog.codeowners_file(facts) == old
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    services(),
+    st.lists(st.sampled_from(["a//b.yml", "/x/Chart.yaml", "svc/", "a/", "//"]), max_size=2),
+    st.lists(st.sampled_from(["a", "svc", "Src", "a/", "", "/x", "svc/test", "a/b"]), max_size=3),
+)
+def test_under_equals_a_prefix_test(
+    facts: ServiceFacts, odd: list[str], folders: list[str]
+) -> None:
+    """Also with paths that have an empty segment (their folder is not their head)."""
+    for paths in (facts.repo_files, (*facts.repo_files, *odd)):
+        prefixes = tuple(f + "/" for f in folders)
+        want = tuple(p for p in paths if p.startswith(prefixes))
+        assert PathIndex(paths).under(folders) == want
+
+
+def _old_probe_files(facts: ServiceFacts) -> list[str]:
+    found = deploy.chart_files(facts) + facts.find("kustomization.y*ml", "kustomization")
+    roots = [p.rpartition("/")[0] if "/" in p else "" for p in found]
+    if not roots:
+        return []
+    everything = any(r in ("", ".") for r in roots)
+    prefixes = tuple(r + "/" for r in roots)
+    return [p for p in facts.repo_files if everything or p.startswith(prefixes)]
+
+
+def _old_scope(facts: ServiceFacts, *patterns: str) -> list[str]:
+    out = facts.find(*patterns)
+    root = "" if facts.root in ("", ".") else facts.root
+    above: set[str] = set()
+    while root:
+        root = root.rpartition("/")[0]
+        above.add(root)
+    if not above:
+        return out
+    own = set(facts.files)
+    repo = facts.find(*patterns, repo=True)
+    return out + [p for p in repo if p not in own and p.rpartition("/")[0] in above]
+
+
+@settings(max_examples=300, deadline=None)
+@given(services(), st.sampled_from(["Chart.yaml", "kustomization.yaml", "x.yml", ".flake8"]))
+def test_probe_files_and_linter_scope_equal_path_loops(facts: ServiceFacts, name: str) -> None:
+    extra = tuple(f"{d}/{name}" for d in ("svc", "a/svc", "Src", "a"))
+    mine = tuple(p for p in extra if facts.root == "." or p.startswith(facts.root + "/"))
+    facts = ServiceFacts(
+        service=facts.service,
+        files=(*facts.files, *mine),
+        repo_files=(*facts.repo_files, *extra),
+        texts=facts.texts,
+    )
+    assert list(deploy._probe_files(facts)) == _old_probe_files(facts)
+    assert quality._scope(facts, *quality._NAMES) == _old_scope(facts, *quality._NAMES)

@@ -64,17 +64,28 @@ def _plan(
 class PathIndex:
     """Lookups over a sequence of repository-relative POSIX paths (picklable)."""
 
-    __slots__ = ("_by_base", "_by_dir", "_by_ext", "_exts", "_memo", "_sorted_bases", "paths")
+    __slots__ = (
+        "_by_base",
+        "_by_dir",
+        "_by_ext",
+        "_exts",
+        "_memo",
+        "_odd",
+        "_sorted_bases",
+        "paths",
+    )
 
     def __init__(self, paths: Sequence[str]) -> None:
         self.paths: tuple[str, ...] = tuple(paths)
         by_base: dict[str, list[int]] = {}
         by_dir: dict[str, list[int]] = {}
         dirname = posixpath.dirname
+        self._odd = False  # a path with an empty segment, whose folder is not its head
         for i, p in enumerate(self.paths):
             folder, sep, base = p.rpartition("/")
             if folder[-1:] == "/" or (sep and not folder):  # "a//b", "/b": as posixpath does
                 folder = dirname(p)
+                self._odd = True
             low = base.lower()
             if low in by_base:
                 by_base[low].append(i)
@@ -239,6 +250,21 @@ class PathIndex:
         lows = list(map(str.lower, self.paths))
         ends = accumulate(map(len, lows), initial=0)  # each start, less the NULs before it
         return "\0".join(lows), list(map(operator.add, ends, range(len(lows))))
+
+    def under(self, folders: Iterable[str]) -> tuple[str, ...]:
+        """Paths starting with "<folder>/" for one of `folders`, in the order of `paths`:
+        one test per folder of the index (a path's folder is its text before the last "/",
+        unless it has an empty segment)."""
+        prefixes = tuple(f + "/" for f in folders)
+        if self._odd:
+            return tuple(p for p in self.paths if p.startswith(prefixes))
+        hits = [
+            i
+            for folder, idx in self._by_dir.items()
+            if folder and (folder + "/").startswith(prefixes)
+            for i in idx
+        ]
+        return tuple(map(self.paths.__getitem__, sorted(hits)))
 
     def in_folders(self, names: frozenset[str]) -> tuple[str, ...]:
         """Paths with a folder named one of `names` (lower-case) along their folder path,

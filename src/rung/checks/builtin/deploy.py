@@ -271,13 +271,9 @@ def _probe_files(facts: ServiceFacts) -> Iterable[str]:
     """Helm chart files (templates, values) and kustomize trees of the service."""
     found = chart_files(facts) + facts.find("kustomization.y*ml", "kustomization")
     roots = [posixpath.dirname(p) for p in found]
-    if not roots:
-        return
-    everything = any(r in ("", ".") for r in roots)
-    prefixes = tuple(r + "/" for r in roots)
-    for p in facts.repo_files:
-        if everything or p.startswith(prefixes):
-            yield p
+    if any(r in ("", ".") for r in roots):
+        return facts.repo_files
+    return facts.repo_index.under(roots)
 
 
 @check("deploy.probes", "The service's Kubernetes workloads declare liveness/readiness probes")

@@ -114,13 +114,9 @@ def _scope(facts: ServiceFacts, *patterns: str) -> list[str]:
         above.add(root)
     if not above:
         return out
-    own = set(facts.files)
-    out += [
-        p
-        for p in facts.find(*patterns, repo=True)
-        if p not in own and posixpath.dirname(p) in above
-    ]
-    return out
+    above_hits = [p for p in facts.find(*patterns, repo=True) if posixpath.dirname(p) in above]
+    own = set(facts.file_index.among(above_hits))
+    return out + [p for p in above_hits if p not in own]
 
 
 @lru_cache(maxsize=8192)
