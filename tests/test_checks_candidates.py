@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from rung.catalog.entity import Service
 from rung.checks.base import Evidence
 from rung.checks.builtin import (
+    api,
     catalog,
     config,
     dep_files,
@@ -48,6 +49,8 @@ NAMES = [
     "0001_init.up.sql", "V1__init.SQL", "migrate.go", "db.go", "main.GO", "0001_init.py",
     "pyproject.toml", "requirements-dev.txt", ".bandit", "codeql-config.yml", "sql.go\n",
     "CODEOWNERS", "codeowners", "CodeOwners", "Σ", "xΣ.md", "Program.cs", "main.go",
+    "openapi.yaml", "api.JSON", "x.proto", "schema.graphql", "package.json", "tox.ini",
+    "jest.config.js", "Makefile",
 ]  # fmt: skip
 TEXTS = [
     None, "", "import locust\n", "from locust import HttpUser\n", "import k6\n",
@@ -57,6 +60,8 @@ TEXTS = [
     "hey -n 10 http://x\n", "nothing here\n", "locust\0k6\n", "-- +goose Up\nCREATE x;\n",
     "goose.AddMigration(up, down)\n", "goose\n", '@app.get("/metrics")\n',
     'app.MapMetrics();\n', 'r.HandleFunc("/metrics", h)\n', "getMetrics()\n",
+    "openapi: 3.0.0\n", '{"swagger": "2.0"}', "asyncapi\n", "[tool.coverage.run]\n",
+    '{"nyc": {}}', "pytest --cov=app\n",
 ]  # fmt: skip
 ROOTS = [".", "svc", "a/svc", "Src", "test", "config", "load", "it"]
 
@@ -210,6 +215,22 @@ def _old_metrics_routes(facts: ServiceFacts) -> list[Evidence]:
     return out
 
 
+def _old_api_spec(facts: ServiceFacts) -> list[Evidence]:
+    exts = frozenset(api.CONTRACT_EXTENSIONS) | {"yml", "yaml", "json"}
+    candidates = facts.file_index.select(exts)
+    return [e for p in candidates if (e := api._spec_evidence(facts, p)) is not None]
+
+
+def _old_coverage_content(facts: ServiceFacts) -> list[Evidence]:
+    out = []
+    for glob, pattern in dep_files.COVERAGE_CONTENT:
+        for p in dep_files._select(facts, (glob,)):
+            line = tests.first_line(facts.texts.get(p, ""), pattern)
+            if line is not None:
+                out.append(Evidence(p, line, "coverage configuration"))
+    return out
+
+
 # ----- equal answers --------------------------------------------------------------------------
 
 
@@ -230,6 +251,10 @@ def test_test_checks_equal_per_file_loops(facts: ServiceFacts) -> None:
 def test_migrations_and_security_configs_equal_per_file_loops(facts: ServiceFacts) -> None:
     assert list(dep_migrations._migration_files(facts)) == _old_migration_files(facts)
     assert list(dependencies._metrics_routes(facts)) == _old_metrics_routes(facts)
+    assert list(api.api_spec(facts).evidence) == _old_api_spec(facts)[: api.MAX_EVIDENCE]
+    content = [e for e in dep_files._coverage_evidence(facts) if e.line is not None]
+    old = _old_coverage_content(facts)
+    assert content[: len(old)] == old
     wanted = security._config_candidates(facts)
     assert wanted == frozenset(
         [

@@ -116,6 +116,7 @@ COVERAGE_FLAG = re.compile(
     r"|--coverage-(?:clover|html|xml|text)|kover(?:Xml|Html)Report|koverVerify",
     re.M,
 )
+_COVERAGE_CONTENT_GLOBS = tuple(glob for glob, _ in COVERAGE_CONTENT)
 # A text `COVERAGE_FLAG` matches holds one of these literals (each alternative does).
 _COVERAGE_FLAG_LITERALS = ("cov", "Cov", "nyc", "c8", "tarpaulin", "jacoco", "kover")
 CI_FILES = (
@@ -169,8 +170,9 @@ def _coverage_evidence(facts: ServiceFacts) -> Iterator[Evidence]:
     yield from dep_evidence(matching(facts, COVERAGE_LIBS), "coverage tool")
     for p in _select(facts, COVERAGE_CONFIG_FILES):
         yield Evidence(p, None, "coverage configuration")
+    shared = _select(facts, _COVERAGE_CONTENT_GLOBS)  # each glob's files, in this order
     for glob, pattern in COVERAGE_CONTENT:
-        for p in _select(facts, (glob,)):
+        for p in (p for p in shared if _matches(p, (glob,))):
             line = first_line(facts.texts.get(p, ""), pattern)
             if line is not None:
                 yield Evidence(p, line, "coverage configuration")
