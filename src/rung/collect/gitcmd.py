@@ -2,18 +2,19 @@
 
 A scan runs one or two git processes per repository, so what starting one and taking its
 output costs the scanning process counts (about 0.5 ms of its CPU each through
-`subprocess.run`). Where the system allows it (Linux), `git` takes the cheaper way:
-git's output goes to anonymous in-memory files (`os.memfd_create`) read once when it has
-exited, instead of pipes read a chunk at a time while it runs; the work tree is given as
-`git -C <repo>` rather than as the child's working folder, which lets `subprocess` start
-git with `posix_spawn` (it does not with `cwd`, nor with `close_fds`: rung's own file
-descriptors are not inheritable anyway); and the wait for its exit is a `poll` of its
-process descriptor (`os.pidfd_open`), bounded by the timeout, rather than
+`subprocess.run`). Where the system allows it (Linux 5.3 or later), `git` takes the
+cheaper way: git's output goes to anonymous in-memory files (`os.memfd_create`) read once
+when it has exited, instead of pipes read a chunk at a time while it runs; the work tree
+is given as `git -C <repo>` rather than as the child's working folder, so that git can be
+started with `os.posix_spawn` (what `subprocess` itself does when there is no `cwd` and no
+`close_fds`, less its bookkeeping; rung's own file descriptors are not inheritable
+anyway); and the wait for its exit is a `poll` of its process descriptor
+(`os.pidfd_open`), bounded by the timeout (the child is then killed), rather than
 `Popen.wait(timeout)`'s sleep-and-retry loop. Over the 882 repositories of a
-1,000-service portfolio that halves the scanning process's CPU spent on git processes
-(0.42 s -> 0.20 s for the 849 `git log` runs, git's own CPU unchanged). Elsewhere, or
-for a path that is not a folder (whose error `subprocess` words), git runs through
-`subprocess.run` as before; both ways give the same output and the same errors.
+1,000-service portfolio that cuts the scanning process's CPU spent on git processes by
+about two thirds (0.42 s -> 0.15 s for the 849 `git log` runs; git's own CPU unchanged).
+Elsewhere, or for a path that is not a folder (whose error `subprocess` words), git runs
+through `subprocess.run` as before; both ways give the same output and the same errors.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import os
 import select
 import shutil
+import signal
 import subprocess
 from collections.abc import Sequence
 from functools import lru_cache
@@ -35,9 +37,6 @@ _SAFE_CONFIG = (
     "-c", "core.quotePath=false",
     "-c", "log.showSignature=false",
 )  # fmt: skip
-
-# Whether git may take the way through in-memory files (see the module docstring).
-IN_MEMORY = hasattr(os, "memfd_create")
 
 
 def global_configs() -> tuple[str, str]:
@@ -103,15 +102,22 @@ def _in_memory(
     try:
         err = os.memfd_create("git-stderr", os.MFD_CLOEXEC)
         try:
+            if min(out, err) <= 2:  # standard streams closed: dup2 would keep close-on-exec
+                return None
             argv = [command[0], "-C", repo, *command[1:]]
-            with subprocess.Popen(
-                argv, executable=executable, env=env, stdout=out, stderr=err, close_fds=False
-            ) as proc:
-                try:
-                    code = _wait(proc, command, timeout)
-                except BaseException:
-                    proc.kill()
-                    raise
+            pid = os.posix_spawn(
+                executable,
+                argv,
+                env,
+                file_actions=[(os.POSIX_SPAWN_DUP2, out, 1), (os.POSIX_SPAWN_DUP2, err, 2)],
+                setsigdef=_DEFAULT_SIGNALS,
+            )
+            try:
+                code = _wait(pid, command, timeout)
+            except BaseException:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                raise
             return code, _contents(out), _contents(err) if code else b""
         finally:
             os.close(err)
@@ -119,16 +125,16 @@ def _in_memory(
         os.close(out)
 
 
-def _wait(proc: subprocess.Popen[bytes], command: list[str], timeout: float) -> int:
-    """The exit status of `proc` (running `command`); subprocess.TimeoutExpired when it
-    runs longer than `timeout` seconds."""
-    try:
-        pidfd = os.pidfd_open(proc.pid)
-    except (AttributeError, OSError):  # not Linux 5.3 or later
-        try:
-            return proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            raise subprocess.TimeoutExpired(command, timeout) from None
+# What `subprocess` resets in a child (Python ignores SIGPIPE and SIGXFSZ itself).
+_DEFAULT_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGPIPE", "SIGXFZ", "SIGXFSZ") if hasattr(signal, name)
+)
+
+
+def _wait(pid: int, command: list[str], timeout: float) -> int:
+    """The exit status of the child `pid` (running `command`), as `subprocess` gives it;
+    subprocess.TimeoutExpired when it runs longer than `timeout` seconds."""
+    pidfd = os.pidfd_open(pid)
     try:
         exited = select.poll()
         exited.register(pidfd, select.POLLIN)
@@ -136,7 +142,18 @@ def _wait(proc: subprocess.Popen[bytes], command: list[str], timeout: float) -> 
             raise subprocess.TimeoutExpired(command, timeout)
     finally:
         os.close(pidfd)
-    return proc.wait()
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+
+
+def _usable() -> bool:
+    """Whether this system has all that the in-memory way needs (Linux 5.3 or later)."""
+    if not all(hasattr(os, f) for f in ("memfd_create", "pidfd_open", "posix_spawn")):
+        return False
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except OSError:
+        return False
+    return True
 
 
 def _contents(fd: int) -> bytes:
@@ -151,3 +168,7 @@ def _contents(fd: int) -> bytes:
         chunks.append(chunk)
         pos += len(chunk)
     return b"".join(chunks)
+
+
+# Whether git may take the way through in-memory files (see the module docstring).
+IN_MEMORY = _usable()
