@@ -26,9 +26,8 @@ from rung.checks.builtin import (
     security,
     tests,
 )
-from rung.checks.util import holding
 from rung.collect.facts import ServiceFacts
-from rung.collect.pathindex import PathIndex
+from rung.collect.pathindex import PathIndex, holding
 
 SEGMENTS = [
     "a", "Src", "src", "test", "Tests", "spec", "__tests__", "integration", "IntegrationTests",
@@ -348,7 +347,7 @@ def test_among_keeps_the_index_order(facts: ServiceFacts, extra: list[str]) -> N
 def test_holding_equals_a_test_per_file(facts: ServiceFacts, literals: list[str]) -> None:
     texts = facts.texts
     want = [p for p in facts.files if p in texts and any(x in texts[p] for x in literals)]
-    assert holding(facts, facts.files, literals) == want
+    assert holding(facts.texts, facts.files, literals) == want
 
 
 def test_holding_keeps_hits_in_their_text() -> None:
@@ -357,8 +356,11 @@ def test_holding_keeps_hits_in_their_text() -> None:
     texts = {"a": "xx lo", "b": "cust k6 k6", "c": "", "d": "lo\0cust", "e": "locust"}
     svc = Service(name="s", repo_path="/r", repo_name="r", root=".")
     facts = ServiceFacts(service=svc, files=tuple(texts), repo_files=tuple(texts), texts=texts)
-    assert holding(facts, ["a", "b", "c", "d", "e", "missing"], ["locust", "k6"]) == ["b", "e"]
-    assert holding(facts, [], ["x"]) == []
+    assert holding(facts.texts, ["a", "b", "c", "d", "e", "missing"], ["locust", "k6"]) == [
+        "b",
+        "e",
+    ]
+    assert holding(facts.texts, [], ["x"]) == []
 
 
 @settings(max_examples=300, deadline=None)

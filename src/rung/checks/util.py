@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable
 
@@ -16,27 +15,6 @@ def first_line(text: str, pattern: re.Pattern[str]) -> int | None:
     if m is None:
         return None
     return text.count("\n", 0, m.start()) + 1
-
-
-def holding(facts: ServiceFacts, paths: Iterable[str], literals: Iterable[str]) -> list[str]:
-    """The `paths` (in their order) whose text holds one of `literals` (none holding a NUL):
-    one `str.find` per literal and hit over the texts joined, not one test per file."""
-    texts = facts.texts
-    have = [p for p in paths if p in texts]
-    found = [texts[p] for p in have]
-    starts, at = [], 0
-    for n in map(len, found):
-        starts.append(at)
-        at += n + 1
-    joined = "\0".join(found)  # a literal holds no NUL: no hit spans two texts
-    hits: set[int] = set()
-    for literal in literals:
-        at = joined.find(literal)
-        while at >= 0:
-            i = bisect.bisect_right(starts, at) - 1
-            hits.add(i)
-            at = joined.find(literal, starts[i + 1] if i + 1 < len(starts) else len(joined))
-    return [have[i] for i in sorted(hits)]
 
 
 def grep(

@@ -5,7 +5,9 @@ these globs?", "what lies in this folder?"); answering them by scanning every pa
 pattern per check dominated a scan. A `PathIndex` groups the paths by lower-cased base
 name and by folder once, answers glob queries over the distinct base names with one
 compiled regular expression, and remembers each answer (`memo`) for the other checks
-and services of the repository. Results keep the order of `paths`.
+and services of the repository. Results keep the order of `paths`. Literals are found in
+paths (`select`'s needles) and in texts (`holding`) by one search over them joined, not
+by one test per path or file: most hold none.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import fnmatch
 import operator
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from itertools import accumulate
 from typing import Any, TypeVar
@@ -59,6 +61,33 @@ def _plan(
             affixes.append((head, tail))
     rx = glob_regex(tuple(globs)) if globs else None
     return tuple(names), tuple(exts), tuple(affixes), rx
+
+
+def _joined(strings: Sequence[str]) -> tuple[str, list[int]]:
+    """The strings joined by NUL, and where each starts."""
+    ends = accumulate(map(len, strings), initial=0)  # each start, less the NULs before it
+    return "\0".join(strings), list(map(operator.add, ends, range(len(strings))))
+
+
+def _holding(joined: str, starts: list[int], needles: Iterable[str]) -> set[int]:
+    """Indices of the joined strings holding one of `needles` (literals without a NUL, so
+    that no hit spans two strings): one `str.find` per needle and hit."""
+    out: set[int] = set()
+    for needle in needles:
+        at = joined.find(needle)
+        while at >= 0:
+            i = bisect.bisect_right(starts, at) - 1
+            out.add(i)
+            at = joined.find(needle, starts[i + 1] if i + 1 < len(starts) else len(joined))
+    return out
+
+
+def holding(texts: Mapping[str, str], paths: Iterable[str], literals: Iterable[str]) -> list[str]:
+    """The `paths` (in their order) whose text in `texts` holds one of `literals` (none
+    holding a NUL): one search over the texts joined, not one test per file."""
+    have = [p for p in paths if p in texts]
+    hits = _holding(*_joined([texts[p] for p in have]), literals)
+    return [have[i] for i in sorted(hits)]
 
 
 class PathIndex:
@@ -236,20 +265,11 @@ class PathIndex:
     def _containing(self, needles: tuple[str, ...]) -> set[int]:
         """Indices of the paths whose lower-cased text holds one of `needles`."""
         joined, starts = self.memo("joined_lower", self._joined_lower)
-        out: set[int] = set()
-        for needle in needles:
-            at = joined.find(needle)
-            while at >= 0:
-                i = bisect.bisect_right(starts, at) - 1
-                out.add(i)
-                at = joined.find(needle, starts[i + 1] if i + 1 < len(starts) else len(joined))
-        return out
+        return _holding(joined, starts, needles)
 
     def _joined_lower(self) -> tuple[str, list[int]]:
         """The lower-cased paths joined by NUL (no path holds one) and where each starts."""
-        lows = list(map(str.lower, self.paths))
-        ends = accumulate(map(len, lows), initial=0)  # each start, less the NULs before it
-        return "\0".join(lows), list(map(operator.add, ends, range(len(lows))))
+        return _joined(list(map(str.lower, self.paths)))
 
     def under(self, folders: Iterable[str]) -> tuple[str, ...]:
         """Paths starting with "<folder>/" for one of `folders`, in the order of `paths`:

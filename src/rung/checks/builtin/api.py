@@ -14,8 +14,9 @@ import posixpath
 import re
 
 from rung.checks.base import CheckSpec, Evidence, Finding, check, failed, passed
-from rung.checks.util import first_line, holding
+from rung.checks.util import first_line
 from rung.collect.facts import ServiceFacts
+from rung.collect.pathindex import holding
 
 MAX_EVIDENCE = 5
 
@@ -85,7 +86,7 @@ _DOCUMENT_EXTS = frozenset({"yml", "yaml", "json"})
 @check("api.spec", "A machine-readable API contract exists")
 def api_spec(facts: ServiceFacts) -> Finding:
     index = facts.file_index
-    documents = holding(facts, index.select(_DOCUMENT_EXTS), tuple(_KINDS))  # naming a kind
+    documents = holding(facts.texts, index.select(_DOCUMENT_EXTS), tuple(_KINDS))  # naming a kind
     candidates = index.ordered(index.select(_CONTRACT_EXTS), documents)
     ev = [e for p in candidates if (e := _spec_evidence(facts, p)) is not None]
     if not ev:

@@ -16,8 +16,8 @@ from collections.abc import Iterator
 
 from rung.checks.base import Evidence, Finding, check, failed, not_applicable, passed
 from rung.checks.builtin.depmatch import first, matching, names
-from rung.checks.util import holding
 from rung.collect.facts import ServiceFacts
+from rung.collect.pathindex import holding
 
 # (tool, pattern over the lower-cased repo-relative path)
 MIGRATION_PATHS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -135,7 +135,7 @@ _GO = frozenset({"go"})
 def _migration_files(facts: ServiceFacts) -> Iterator[Evidence]:
     seen: set[str] = set()  # one evidence per tool
     index = facts.file_index
-    goose = holding(facts, index.select(_GO), ("goose",))
+    goose = holding(facts.texts, index.select(_GO), ("goose",))
     for p in index.ordered(index.select(_SQL, needles=_CANDIDATE_NEEDLES), goose):
         low = p.lower()
         named = _PATH_PREFILTER.search(low) is not None

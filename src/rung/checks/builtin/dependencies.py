@@ -20,8 +20,9 @@ from rung.checks.builtin.dep_migrations import MIGRATIONS
 from rung.checks.builtin.depmatch import matching, names, verdict
 from rung.checks.builtin.observability import ROUTE_PATTERNS
 from rung.checks.builtin.tests import is_test_file
-from rung.checks.util import dep_evidence, first_line, holding
+from rung.checks.util import dep_evidence, first_line
 from rung.collect.facts import ServiceFacts
+from rung.collect.pathindex import holding
 
 _JVM = "maven|gradle"
 
@@ -76,7 +77,7 @@ _ROUTE_EXTS = frozenset(ROUTE_PATTERNS)
 def _metrics_routes(facts: ServiceFacts) -> Iterator[Evidence]:
     """`/metrics` route definitions in source files (never in tests, which call routes);
     only a text holding "etrics" is read."""
-    for p in holding(facts, facts.file_index.select(_ROUTE_EXTS), ("etrics",)):
+    for p in holding(facts.texts, facts.file_index.select(_ROUTE_EXTS), ("etrics",)):
         patterns = ROUTE_PATTERNS.get(_ext(p))
         if patterns is None or is_test_file(facts, p):  # a base name ending with a newline
             continue

@@ -12,8 +12,9 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from rung.checks.base import CheckSpec, Evidence, Finding, check, failed, passed
-from rung.checks.util import dep_evidence, deps_matching, first_line, holding
+from rung.checks.util import dep_evidence, deps_matching, first_line
 from rung.collect.facts import ServiceFacts
+from rung.collect.pathindex import holding
 
 MAX_EVIDENCE = 5
 
@@ -334,7 +335,7 @@ def _load_evidence(facts: ServiceFacts) -> Iterable[Evidence]:
     index = facts.file_index
     maybe_load_dir = index.select(needles=_LOAD_NEEDLES)
     in_load_dir = set(maybe_load_dir)
-    gated = holding(facts, index.select(_DETECTOR_EXTS), _DETECTOR_GATES)
+    gated = holding(facts.texts, index.select(_DETECTOR_EXTS), _DETECTOR_GATES)
     for p in index.ordered(maybe_load_dir, index.find(_DETECTOR_NAMES), gated):
         text = facts.texts.get(p)
         detect = _DETECTOR_BY_EXT.get(_ext(p))
