@@ -159,14 +159,18 @@ _EDGES = [ts(datetime(y, m, 1, tzinfo=UTC)) for y in (2025, 2026) for m in range
         st.integers(_EDGE - 400 * 86400, _EDGE + 400 * 86400),
     ),
     naive=st.booleans(),
+    newest_first=st.booleans(),
 )
 def test_signals_equal_their_plain_definitions(
-    offsets: list[tuple[int, str]], as_of: int, naive: bool
+    offsets: list[tuple[int, str]], as_of: int, naive: bool, newest_first: bool
 ) -> None:
-    """Unsorted times, times on and around month starts and window edges, an as-of time
-    on a month's first second: the counts by sorted times equal commit-by-commit ones."""
+    """Unsorted times and times newest first (ties too), times on and around month
+    starts and window edges, an as-of time on a month's first second: the counts by
+    sorted times equal commit-by-commit ones."""
     when = datetime.fromtimestamp(as_of, UTC)
     if naive:
         when = when.replace(tzinfo=None)
+    if newest_first:
+        offsets = sorted(offsets, key=lambda c: -c[0])
     git = GitFacts(available=True, head="h", commits=tuple(offsets))
     assert git_signals(git, when) == _plain_signals(git, when)

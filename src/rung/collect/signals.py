@@ -6,6 +6,7 @@ from bisect import bisect_left, bisect_right
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from itertools import pairwise
+from operator import itemgetter
 
 from rung.collect.facts import GitFacts
 
@@ -48,9 +49,11 @@ def git_signals(git: GitFacts, as_of: datetime) -> dict[str, object]:
     now = _utc(as_of)
     end = now.timestamp()
     start = (now - WINDOW).timestamp()
-    times = sorted([t for t, _ in git.commits])
-    in_window = bisect_right(times, end) - bisect_right(times, start)
-    authors = {e for t, e in git.commits if start < t <= end} if in_window else set()
+    listed = list(map(_TIME, git.commits))
+    times = sorted(listed)
+    low, high = bisect_right(times, start), bisect_right(times, end)
+    in_window = high - low
+    authors = _authors(git, listed == times[::-1], low, high, start, end) if in_window else set()
     first = times[0] if times else None
     return {
         "git.commits_total": len(times),
@@ -61,6 +64,21 @@ def git_signals(git: GitFacts, as_of: datetime) -> dict[str, object]:
         "git.monthly_commits": monthly_commits(times, now),
         "age_days": _age_days(first, now),
     }
+
+
+_TIME = itemgetter(0)
+
+
+def _authors(
+    git: GitFacts, newest_first: bool, low: int, high: int, start: float, end: float
+) -> set[str]:
+    """The e-mails of the commits in the window, whose times are `times[low:high]` of
+    the sorted times. Listed newest first (a log's usual order), those commits are one
+    run of the list: only they are looked at."""
+    if newest_first:
+        n = len(git.commits)
+        return {e for _, e in git.commits[n - high : n - low]}
+    return {e for t, e in git.commits if start < t <= end}
 
 
 def _age_days(first: int | None, now: datetime) -> int | None:
