@@ -145,8 +145,10 @@ def release_configs(facts: ServiceFacts) -> list[Evidence]:
         if line is not None:
             ev.append(Evidence(p, line, "python-semantic-release configuration"))
     for p, system in ci_files(facts):
+        if system != "github":
+            continue
         line = first_line(facts.texts.get(p, ""), _WORKFLOW_RELEASE)
-        if line is not None and system == "github":
+        if line is not None:
             ev.append(Evidence(p, line, "release automation in CI"))
     return ev
 
