@@ -15,12 +15,10 @@ from hypothesis import strategies as st
 from rung.catalog.entity import Service
 from rung.checks.base import Evidence
 from rung.checks.builtin import (
-    api,
     catalog,
     config,
     dep_files,
     dep_migrations,
-    dependencies,
     deploy,
     quality,
     security,
@@ -195,31 +193,6 @@ def _old_own_configs(facts: ServiceFacts) -> list[str]:
     return list(dict.fromkeys([*own, *(p for p in top if p in wanted)]))
 
 
-def _old_metrics_routes(facts: ServiceFacts) -> list[Evidence]:
-    out: list[Evidence] = []
-    index = facts.file_index
-    for p, ext in zip(index.paths, index.exts, strict=True):
-        patterns = dependencies.ROUTE_PATTERNS.get(ext)
-        text = facts.texts.get(p) if patterns else None
-        if text is None or "etrics" not in text or tests.is_test_file(facts, p):
-            continue
-        for pattern in patterns or ():
-            for m in pattern.finditer(text):
-                if dependencies.is_metrics_path(m.group(1)):
-                    out.append(Evidence(p, text.count("\n", 0, m.start()) + 1, "/metrics route"))
-        calls = dependencies._METRICS_CALLS
-        line = tests.first_line(text, calls) if dependencies._ext(p) == "cs" else None
-        if line is not None:
-            out.append(Evidence(p, line, "prometheus-net metrics endpoint"))
-    return out
-
-
-def _old_api_spec(facts: ServiceFacts) -> list[Evidence]:
-    exts = frozenset(api.CONTRACT_EXTENSIONS) | {"yml", "yaml", "json"}
-    candidates = facts.file_index.select(exts)
-    return [e for p in candidates if (e := api._spec_evidence(facts, p)) is not None]
-
-
 def _old_coverage_content(facts: ServiceFacts) -> list[Evidence]:
     out = []
     for glob, pattern in dep_files.COVERAGE_CONTENT:
@@ -249,8 +222,6 @@ def test_test_checks_equal_per_file_loops(facts: ServiceFacts) -> None:
 @given(services())
 def test_migrations_and_security_configs_equal_per_file_loops(facts: ServiceFacts) -> None:
     assert list(dep_migrations._migration_files(facts)) == _old_migration_files(facts)
-    assert list(dependencies._metrics_routes(facts)) == _old_metrics_routes(facts)
-    assert list(api.api_spec(facts).evidence) == _old_api_spec(facts)[: api.MAX_EVIDENCE]
     content = [e for e in dep_files._coverage_evidence(facts) if e.line is not None]
     old = _old_coverage_content(facts)
     assert content[: len(old)] == old

@@ -16,7 +16,6 @@ import re
 from rung.checks.base import CheckSpec, Evidence, Finding, check, failed, passed
 from rung.checks.util import first_line
 from rung.collect.facts import ServiceFacts
-from rung.collect.pathindex import holding
 
 MAX_EVIDENCE = 5
 
@@ -31,6 +30,10 @@ CONTRACT_EXTENSIONS = {
 _KINDS = {"openapi": "OpenAPI", "swagger": "Swagger", "asyncapi": "AsyncAPI"}
 _YAML_KEY = re.compile(r"^[\"']?(openapi|swagger|asyncapi)[\"']?[ \t]*:[ \t]*[\"']?\d", re.M)
 _JSON_KEY = re.compile(r"\"(openapi|swagger|asyncapi)\"\s*:\s*\"?\d")
+
+
+# extensions `_spec_evidence` may accept
+_SPEC_EXTS = frozenset(CONTRACT_EXTENSIONS) | {"yml", "yaml", "json"}
 
 
 def _ext(path: str) -> str:
@@ -79,15 +82,9 @@ def _spec_evidence(facts: ServiceFacts, path: str) -> Evidence | None:
     return _document_spec(path, facts.texts.get(path))
 
 
-_CONTRACT_EXTS = frozenset(CONTRACT_EXTENSIONS)
-_DOCUMENT_EXTS = frozenset({"yml", "yaml", "json"})
-
-
 @check("api.spec", "A machine-readable API contract exists")
 def api_spec(facts: ServiceFacts) -> Finding:
-    index = facts.file_index
-    documents = holding(facts.texts, index.select(_DOCUMENT_EXTS), tuple(_KINDS))  # naming a kind
-    candidates = index.ordered(index.select(_CONTRACT_EXTS), documents)
+    candidates = facts.file_index.select(_SPEC_EXTS)
     ev = [e for p in candidates if (e := _spec_evidence(facts, p)) is not None]
     if not ev:
         return failed("api.spec", "no API contract (OpenAPI, proto, GraphQL, AsyncAPI, Avro)")

@@ -22,7 +22,6 @@ from rung.checks.builtin.observability import ROUTE_PATTERNS
 from rung.checks.builtin.tests import is_test_file
 from rung.checks.util import dep_evidence, first_line
 from rung.collect.facts import ServiceFacts
-from rung.collect.pathindex import holding
 
 _JVM = "maven|gradle"
 
@@ -71,18 +70,15 @@ def is_metrics_path(route: str) -> bool:
     return route.strip("^$/ ").lower() == "metrics"
 
 
-_ROUTE_EXTS = frozenset(ROUTE_PATTERNS)
-
-
 def _metrics_routes(facts: ServiceFacts) -> Iterator[Evidence]:
-    """`/metrics` route definitions in source files (never in tests, which call routes);
-    only a text holding "etrics" is read."""
-    for p in holding(facts.texts, facts.file_index.select(_ROUTE_EXTS), ("etrics",)):
-        patterns = ROUTE_PATTERNS.get(_ext(p))
-        if patterns is None or is_test_file(facts, p):  # a base name ending with a newline
+    """`/metrics` route definitions in source files (never in tests, which call routes)."""
+    index = facts.file_index
+    for p, ext in zip(index.paths, index.exts, strict=True):
+        patterns = ROUTE_PATTERNS.get(ext)
+        text = facts.texts.get(p) if patterns else None
+        if text is None or "etrics" not in text or is_test_file(facts, p):
             continue
-        text = facts.texts[p]
-        for pattern in patterns:
+        for pattern in patterns or ():
             for m in pattern.finditer(text):
                 if is_metrics_path(m.group(1)):
                     yield Evidence(p, text.count("\n", 0, m.start()) + 1, "/metrics route")
