@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import bisect
 import fnmatch
-import operator
 import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import accumulate
 from typing import Any, TypeVar
 
@@ -63,22 +62,31 @@ def _plan(
     return tuple(names), tuple(exts), tuple(affixes), rx
 
 
-def _joined(strings: Sequence[str]) -> tuple[str, list[int]]:
-    """The strings joined by NUL, and where each starts."""
-    ends = accumulate(map(len, strings), initial=0)  # each start, less the NULs before it
-    return "\0".join(strings), list(map(operator.add, ends, range(len(strings))))
+def joined(strings: Sequence[str], sep: str = "\0") -> tuple[str, list[int]]:
+    """The strings joined by `sep` (one character), and where each starts, plus where
+    one more would start (so that the next string's start is always there)."""
+    return sep.join(strings), list(accumulate((len(s) + 1 for s in strings), initial=0))
 
 
-def _holding(joined: str, starts: list[int], needles: Iterable[str]) -> set[int]:
-    """Indices of the joined strings holding one of `needles` (literals without a NUL, so
-    that no hit spans two strings): one `str.find` per needle and hit."""
+def mark_hits(find: Callable[[int], int], starts: list[int], found: set[int]) -> None:
+    """Add to `found` the index of each joined string (starting at `starts`, as `joined`
+    gives them) that holds a hit. `find(pos)` is where the first hit at or after `pos`
+    starts, or -1; after each hit the search goes on from the next string's start, so
+    each string is marked once, and one search over all of them replaces one per string
+    (a hit must not span the separator)."""
+    at = find(0)
+    while at >= 0:
+        i = bisect.bisect_right(starts, at) - 1
+        found.add(i)
+        at = find(starts[i + 1])
+
+
+def _holding(text: str, starts: list[int], needles: Iterable[str]) -> set[int]:
+    """Indices of the strings joined in `text` (NUL-separated) holding one of `needles`
+    (literals without a NUL): one `str.find` per needle and hit."""
     out: set[int] = set()
     for needle in needles:
-        at = joined.find(needle)
-        while at >= 0:
-            i = bisect.bisect_right(starts, at) - 1
-            out.add(i)
-            at = joined.find(needle, starts[i + 1] if i + 1 < len(starts) else len(joined))
+        mark_hits(partial(text.find, needle), starts, out)
     return out
 
 
@@ -86,7 +94,7 @@ def holding(texts: Mapping[str, str], paths: Iterable[str], literals: Iterable[s
     """The `paths` (in their order) whose text in `texts` holds one of `literals` (none
     holding a NUL): one search over the texts joined, not one test per file."""
     have = [p for p in paths if p in texts]
-    hits = _holding(*_joined([texts[p] for p in have]), literals)
+    hits = _holding(*joined([texts[p] for p in have]), literals)
     return [have[i] for i in sorted(hits)]
 
 
@@ -269,7 +277,7 @@ class PathIndex:
 
     def _joined_lower(self) -> tuple[str, list[int]]:
         """The lower-cased paths joined by NUL (no path holds one) and where each starts."""
-        return _joined(list(map(str.lower, self.paths)))
+        return joined(list(map(str.lower, self.paths)))
 
     def under(self, folders: Iterable[str]) -> tuple[str, ...]:
         """Paths starting with "<folder>/" for one of `folders`, in the order of `paths`:

@@ -59,7 +59,6 @@ a secret-like name):
 from __future__ import annotations
 
 import atexit
-import bisect
 import copy
 import inspect
 import io
@@ -69,11 +68,12 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
-from itertools import accumulate, product
+from itertools import product
 from typing import Any, cast
 
 from rung.collect.facts import SecretHit
 from rung.collect.files import under
+from rung.collect.pathindex import joined, mark_hits
 from rung.collect.yamllines import Unsure, verbatim, yaml_lines
 
 # Secret-like names: keyword context. The Keyword plugin's denylist (api_key,
@@ -277,30 +277,30 @@ def candidate_lines(lines: Sequence[str]) -> list[int]:
     line break, so each match lies within one line. A search from the start of a line
     finds the leftmost match at or after it, so searching again from the start of the
     line after each match's line marks every line holding a match, once."""
-    starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
-    joined = "\n".join(lines)
-    low = joined.lower()
-    if len(low) != len(joined):  # lower-casing changed lengths: go line by line
+    text, starts = joined(lines, "\n")
+    low = text.lower()
+    if len(low) != len(text):  # lower-casing changed lengths: go line by line
         return [n for n, line in enumerate(lines, 1) if has_candidate(line)]
     found: set[int] = set()
     _mark(_ANY_LITERAL, low, starts, found)
     for gate, pattern in _GATED:
         if gate is None:
-            _mark(pattern, joined, starts, found)
+            _mark(pattern, text, starts, found)
             continue
         gated: set[int] = set()  # the slow pattern runs on the lines its gate finds only
-        _mark(gate, joined, starts, gated)
+        _mark(gate, text, starts, gated)
         found.update(k for k in gated - found if pattern.search(lines[k]) is not None)
     return sorted(k + 1 for k in found)
 
 
 def _mark(regex: re.Pattern[str], text: str, starts: list[int], found: set[int]) -> None:
     """Add to `found` the index of each line (starting at `starts`) that holds a match."""
-    match = regex.search(text)
-    while match is not None:
-        k = bisect.bisect_right(starts, match.start()) - 1
-        found.add(k)
-        match = regex.search(text, starts[k + 1])
+
+    def find(pos: int) -> int:
+        match = regex.search(text, pos)
+        return -1 if match is None else match.start()
+
+    mark_hits(find, starts, found)
 
 
 class _Engine:
