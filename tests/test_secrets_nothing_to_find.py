@@ -19,6 +19,7 @@ import math
 import random
 import re
 import string
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
@@ -141,73 +142,62 @@ def yaml_value(rng: random.Random, value: str) -> str:
     return f"&a{rng.randrange(3)} {value}"
 
 
-def yaml_text(rng: random.Random, values: tuple[str, ...] = VALUES) -> str:
+Shape = Callable[[random.Random, str, str], list[str]]  # (rng, key, value) -> lines
+
+
+def shaped_lines(rng: random.Random, values: tuple[str, ...], shapes: Sequence[Shape]) -> list[str]:
+    """One to four lines, each a random key and value written in a random shape."""
     lines: list[str] = []
     for _ in range(rng.randint(1, 4)):
         key, value = rng.choice(KEYS), rng.choice(values)
-        shape = rng.randrange(10)
-        if shape == 8:
-            lines.append(f'{{"{key}":{value}, x: [{value},{value}]}}')
-        elif shape == 9:
-            lines.append(f"{key}: [{value}, {{{key}: {value}}}]")
-        elif shape == 0:
-            lines.append(f"{key}:\n  nested_{key}: {yaml_value(rng, value)}")
-        elif shape == 1:
-            lines.append(f"- {key}: {yaml_value(rng, value)}")
-        elif shape == 2:
-            lines.append(f"{key}: {{inner: {value}, other: x}}")
-        elif shape == 3:
-            lines.append(f"{key}: *a{rng.randrange(3)}")
-        elif shape == 4:
-            lines.append(f"{key}:\n  <<: *a{rng.randrange(3)}")
-        elif shape == 5:
-            lines.append(f"{key}: {yaml_value(rng, value)}  # pragma: allowlist secret")
-        elif shape == 6:
-            lines.append(f'"{key}": {yaml_value(rng, value)}')
-        else:
-            lines.append(f"{key}: {yaml_value(rng, value)}")
-    return "\n".join(lines) + "\n"
+        lines += shapes[rng.randrange(len(shapes))](rng, key, value)
+    return lines
+
+
+YAML_SHAPES: tuple[Shape, ...] = (
+    lambda rng, k, v: [f"{k}:\n  nested_{k}: {yaml_value(rng, v)}"],
+    lambda rng, k, v: [f"- {k}: {yaml_value(rng, v)}"],
+    lambda rng, k, v: [f"{k}: {{inner: {v}, other: x}}"],
+    lambda rng, k, v: [f"{k}: *a{rng.randrange(3)}"],
+    lambda rng, k, v: [f"{k}:\n  <<: *a{rng.randrange(3)}"],
+    lambda rng, k, v: [f"{k}: {yaml_value(rng, v)}  # pragma: allowlist secret"],
+    lambda rng, k, v: [f'"{k}": {yaml_value(rng, v)}'],
+    lambda rng, k, v: [f"{k}: {yaml_value(rng, v)}"],
+    lambda rng, k, v: [f'{{"{k}":{v}, x: [{v},{v}]}}'],
+    lambda rng, k, v: [f"{k}: [{v}, {{{k}: {v}}}]"],
+)
+
+INI_SHAPES: tuple[Shape, ...] = (
+    lambda rng, k, v: [f"{k} = {v}"],
+    lambda rng, k, v: [f'{k}="{v}"'],
+    # interpolation joins another option's value to this one's
+    lambda rng, k, v: [f"head = {v[: len(v) // 2]}", f"{k} = %(head)s{v[len(v) // 2 :]}"],
+    lambda rng, k, v: [f"{k} =", f"    {v}"],  # a continuation line
+    lambda rng, k, v: ["# pragma: allowlist nextline secret", f"{k}: {v}"],
+    lambda rng, k, v: [f"[{k}]"],
+)
+
+CODE_SHAPES: tuple[Shape, ...] = (
+    lambda rng, k, v: [f'{k} = "{v}"'],
+    lambda rng, k, v: [f"{k} := '{v}'"],
+    lambda rng, k, v: [f'const x = "{v}"; // {k}'],
+    lambda rng, k, v: [f"export {k.upper()}={v}"],
+    lambda rng, k, v: [f'if ("{v}" == {k}) {{}}'],
+    lambda rng, k, v: [f"{k}: {v}"],
+)
+
+
+def yaml_text(rng: random.Random, values: tuple[str, ...] = VALUES) -> str:
+    return "\n".join(shaped_lines(rng, values, YAML_SHAPES)) + "\n"
 
 
 def ini_text(rng: random.Random, values: tuple[str, ...] = VALUES) -> str:
-    lines = ["[db]"] if rng.random() < 0.7 else []
-    for _ in range(rng.randint(1, 4)):
-        key, value = rng.choice(KEYS), rng.choice(values)
-        shape = rng.randrange(6)
-        if shape == 0:
-            lines.append(f"{key} = {value}")
-        elif shape == 1:
-            lines.append(f'{key}="{value}"')
-        elif shape == 2:  # interpolation joins another option's value to this one's
-            cut = len(value) // 2
-            lines += [f"head = {value[:cut]}", f"{key} = %(head)s{value[cut:]}"]
-        elif shape == 3:  # a continuation line
-            lines += [f"{key} =", f"    {value}"]
-        elif shape == 4:
-            lines += ["# pragma: allowlist nextline secret", f"{key}: {value}"]
-        else:
-            lines.append(f"[{key}]")
-    return "\n".join(lines) + "\n"
+    head = ["[db]"] if rng.random() < 0.7 else []
+    return "\n".join(head + shaped_lines(rng, values, INI_SHAPES)) + "\n"
 
 
 def code_text(rng: random.Random, values: tuple[str, ...] = VALUES) -> str:
-    lines = []
-    for _ in range(rng.randint(1, 4)):
-        key, value = rng.choice(KEYS), rng.choice(values)
-        shape = rng.randrange(6)
-        if shape == 0:
-            lines.append(f'{key} = "{value}"')
-        elif shape == 1:
-            lines.append(f"{key} := '{value}'")
-        elif shape == 2:
-            lines.append(f'const x = "{value}"; // {key}')
-        elif shape == 3:
-            lines.append(f"export {key.upper()}={value}")
-        elif shape == 4:
-            lines.append(f'if ("{value}" == {key}) {{}}')
-        else:
-            lines.append(f"{key}: {value}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(shaped_lines(rng, values, CODE_SHAPES)) + "\n"
 
 
 NAMES = ("a.yaml", "a.yml", "a.py", "a.go", "a.java", "a.js", ".env", "a.ini", "a.cfg", "a.txt")
