@@ -22,7 +22,7 @@ from rung.checks.base import (
 )
 from rung.checks.util import dep_evidence, deps_matching, first_line
 from rung.collect.facts import ServiceFacts
-from rung.collect.pathindex import glob_regex
+from rung.collect.pathindex import PathIndex, glob_regex
 
 MAX_EVIDENCE = 10
 
@@ -277,8 +277,7 @@ def _config_candidates(facts: ServiceFacts) -> frozenset[str]:
         index = facts.repo_index
         named = index.with_base([*SAST_CONFIGS, *_BUILD_FILES])
         reqs = (p for p in index.find(_REQUIREMENTS_GLOBS) if _REQUIREMENTS.fullmatch(_base(p)))
-        github = (p for p in index.select(needles=_GITHUB) if p.lower().startswith(".github/"))
-        return frozenset([*named, *reqs, *github])
+        return frozenset([*named, *reqs, *_github_paths(index)])
 
     return facts.repo_index.memo("security.config_candidates", compute)
 
@@ -311,10 +310,16 @@ def _config_evidence(facts: ServiceFacts) -> Iterator[Evidence]:
 _GITHUB = (".github/",)
 
 
+def _github_paths(index: PathIndex) -> Iterator[str]:
+    """The repository's paths under `.github/` (in any case)."""
+    return (p for p in index.select(needles=_GITHUB) if p.lower().startswith(".github/"))
+
+
 def _top_level_repo(facts: ServiceFacts) -> tuple[str, ...]:
     index = facts.repo_index
-    github = (p for p in index.select(needles=_GITHUB) if p.lower().startswith(".github/"))
-    return index.memo("security.top_level_repo", lambda: index.ordered(index.in_dir(""), github))
+    return index.memo(
+        "security.top_level_repo", lambda: index.ordered(index.in_dir(""), _github_paths(index))
+    )
 
 
 def _static_evidence(facts: ServiceFacts) -> Iterator[Evidence]:
